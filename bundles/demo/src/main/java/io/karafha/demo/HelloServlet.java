@@ -8,10 +8,9 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * GET /hello answers, as text, the name of the Karaf node that served the request
@@ -19,25 +18,19 @@ import org.osgi.service.metatype.annotations.Designate;
  * Which node answered and whether a configuration change reached it are thus visible from outside.
  */
 @Component(
-        name = "io.karafha.demo",
-        configurationPid = "io.karafha.demo",
+        name = "io.karafha.demo.hello",
+        configurationPolicy = ConfigurationPolicy.IGNORE,
         service = Servlet.class,
         property = {
                 "osgi.http.whiteboard.servlet.pattern=/hello",
                 "osgi.http.whiteboard.servlet.name=io.karafha.demo.hello"
         })
-@Designate(ocd = DemoConfig.class)
 public class HelloServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
-    private volatile String message = "Hello";
-
-    @Activate
-    @Modified
-    void configure(DemoConfig config) {
-        message = config.message();
-    }
+    @Reference
+    private transient DemoMessage message;
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -46,7 +39,7 @@ public class HelloServlet extends HttpServlet {
         resp.setHeader("X-Karaf-HA-Node", nodeName());
         PrintWriter out = resp.getWriter();
         out.println("node: " + nodeName());
-        out.println("message: " + message);
+        out.println("message: " + message.get());
     }
 
     static String nodeName() {
