@@ -1,0 +1,120 @@
+package io.karafha.itests;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The three-node cluster exactly as a user starts it: through the repository's ./karaf-ha command,
+ * in its own folder (target/cluster) and on ports moved by KARAF_HA_PORT_OFFSET so that a cluster
+ * the user runs on the default ports is left alone.
+ */
+public final class LocalCluster {
+
+    public static final int OFFSET = 1000;
+
+    private final File repo = new File(System.getProperty("repo.root", "..")).getAbsoluteFile();
+    private final Path home = Path.of(System.getProperty("build.dir", "target"), "cluster").toAbsolutePath();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public static int httpPort(String node) {
+        return 8181 + index(node) + OFFSET;
+    }
+
+    public static int hazelcastPort(String node) {
+        return 5701 + index(node) + OFFSET;
+    }
+
+    private static int index(String node) {
+        switch (node) {
+            case "balancer": return 0;
+            case "karaf1": return 1;
+            case "karaf2": return 2;
+            default: throw new IllegalArgumentException("no node " + node);
+        }
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** Runs ./karaf-ha with the arguments; fails with its output when it exits non-zero. */
+    public String karafHa(long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(new File(repo, "karaf-ha").getPath());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(repo).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("KARAF_HA_HOME", home.toString());
+        env.put("KARAF_HA_PORT_OFFSET", String.valueOf(OFFSET));
+        env.put("KARAF_HA_WAIT_SECONDS", "240");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("./karaf-ha " + String.join(" ", args) + " did not finish in " + timeoutSeconds + " s");
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new AssertionError("./karaf-ha " + String.join(" ", args) + " exited " + p.exitValue() + ":\n" + text);
+        }
+        return text;
+    }
+
+    /** A Karaf shell command on a node, over SSH, as './karaf-ha shell NODE COMMAND'. */
+    public String shell(String node, String command) throws IOException, InterruptedException {
+        return karafHa(60, "shell", node, command).replaceAll("\u001B\\[[;\\d]*m", "");
+    }
+
+    /** GET http://127.0.0.1:PORT/path on a node; returns "status\nbody" or "000\n<error>". */
+    public String get(String node, String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(node) + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + "\n" + r.body();
+        } catch (IOException e) {
+            return "000\n" + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "000\n" + e;
+        }
+    }
+
+    public long pid(String node) throws IOException {
+        return Long.parseLong(Files.readString(home.resolve(node + ".pid")).trim());
+    }
+
+    /** Resident memory of the node's JVM in MB, from /proc. */
+    public long rssMb(String node) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid(node)), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    public void dumpLogs() {
+        for (String node : List.of("balancer", "karaf1", "karaf2")) {
+            Path log = home.resolve(node).resolve("data/log/karaf.log");
+            try {
+                List<String> lines = Files.readAllLines(log);
+                System.err.println("==== last lines of " + log + " ====");
+                lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.err::println);
+            } catch (IOException e) {
+                System.err.println("no log " + log);
+            }
+        }
+    }
+}
