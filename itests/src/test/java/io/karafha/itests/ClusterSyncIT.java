@@ -128,7 +128,8 @@ public class ClusterSyncIT {
 
         String onBalancer = cluster.shell("balancer", "config:list '(service.pid=io.karafha.demo)'");
         assertFalse("the balancer has no io.karafha.demo configuration:\n" + onBalancer, onBalancer.contains("io.karafha.demo"));
-        assertTrue(cluster.get("balancer", "/hello").startsWith("404"));
+        String features = cluster.shell("balancer", "feature:list -i");
+        assertFalse("the balancer runs no application:\n" + features, features.contains("ha-demo"));
     }
 
     @Test(timeout = 120_000)

@@ -230,13 +230,33 @@ public class ConfigSync extends CellarSupport implements ConfigurationListener, 
             if (wanted == null) {
                 configRepository.delete(pid);
             } else {
-                configRepository.update(pid, new HashMap<>(wanted));
+                apply(pid, wanted);
             }
             LOG.info("Configuration {} version {} from {} {} (cluster group {})", pid, version, entry.get(ConfigEntries.ORIGIN),
                     wanted == null ? "deleted here" : "applied here", group.getName());
         } catch (Exception e) {
             LOG.error("Configuration {} version {} could not be applied: {}", pid, version, e.toString(), e);
         }
+    }
+
+    /**
+     * An existing file-backed configuration is updated in ConfigAdmin only: fileinstall writes the cfg
+     * file itself (felix.fileinstall.enableConfigSave) and never re-reads its own write. Writing the
+     * file here as well made two writers, and fileinstall could apply a read taken just before our
+     * write about a second later, reverting the change. A PID new to this node is created with its
+     * file through Karaf's ConfigRepository, as config:edit would.
+     */
+    private void apply(String pid, Map<String, Object> wanted) throws Exception {
+        Configuration[] found = configAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + pid + ")");
+        Object fileName = found == null || found.length == 0 || found[0].getProperties() == null ? null
+                : found[0].getProperties().get("felix.fileinstall.filename");
+        if (fileName == null) {
+            configRepository.update(pid, new HashMap<>(wanted));
+            return;
+        }
+        Dictionary<String, Object> dict = new Hashtable<>(wanted);
+        dict.put("felix.fileinstall.filename", fileName);
+        found[0].update(dict);
     }
 
     // ---- helpers ----

@@ -1,0 +1,60 @@
+package io.karafha.balancer.internal.cluster;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** What config:meta -p io.karafha.balancer and the web console show (etc/io.karafha.balancer.cfg). */
+@ObjectClassDefinition(id = "io.karafha.balancer", name = "Karaf HA failover balancer",
+        description = "Route publishing (backends) and the failover HTTP proxy (balancer).")
+public @interface BalancerConfig {
+
+    @AttributeDefinition(description = "Publish the paths this node serves to the cluster's route registry (backends).")
+    boolean publish() default false;
+
+    @AttributeDefinition(description = "Serve a failover proxy for every route of the cluster (the balancer).")
+    boolean proxy() default false;
+
+    @AttributeDefinition(name = "advertised.url", description = "How the balancer reaches this node; empty: http://<cluster address>:<HTTP port>.")
+    String advertised_url() default "";
+
+    @AttributeDefinition(description = "failover (ordered, first live endpoint is master) or round-robin.")
+    String policy() default "failover";
+
+    @AttributeDefinition(name = "route.policies", description = "Per path policy, e.g. /hello=round-robin, /api=failover.")
+    String route_policies() default "";
+
+    @AttributeDefinition(name = "connect.timeout.ms", description = "Connect timeout to a backend (ms).")
+    int connect_timeout_ms() default 1000;
+
+    @AttributeDefinition(name = "response.timeout.ms", description = "A backend silent this long (ms) is unresponsive (hung).")
+    int response_timeout_ms() default 5000;
+
+    @AttributeDefinition(name = "retry.interval.ms", description = "A failed endpoint is not tried again before this (ms).")
+    long retry_interval_ms() default 10000;
+
+    @AttributeDefinition(description = "Semicolon-separated exception class names that mean the backend failed.")
+    String exceptions() default "java.net.ConnectException;java.net.NoRouteToHostException;java.net.UnknownHostException;"
+            + "java.net.SocketTimeoutException;java.util.concurrent.TimeoutException;java.io.EOFException;"
+            + "java.nio.channels.ClosedChannelException";
+
+    @AttributeDefinition(name = "failover.on.status", description = "Backend status codes that count as failure; empty or none: none.")
+    String failover_on_status() default "502,503,504";
+
+    @AttributeDefinition(name = "max.attempts", description = "Endpoints one request may try; 0: each once.")
+    int max_attempts() default 0;
+
+    @AttributeDefinition(name = "replay.non.idempotent", description = "Replay a non-idempotent request to the next endpoint when its body was not read yet.")
+    boolean replay_non_idempotent() default false;
+
+    @AttributeDefinition(name = "max.request.bytes", description = "Largest request body (0: unlimited).")
+    long max_request_bytes() default 10485760L;
+
+    @AttributeDefinition(name = "max.response.bytes", description = "Largest response body (0: unlimited).")
+    long max_response_bytes() default 104857600L;
+
+    @AttributeDefinition(name = "include.paths", description = "Routes published/proxied (trailing * = prefix).")
+    String include_paths() default "*";
+
+    @AttributeDefinition(name = "exclude.paths", description = "Routes never published/proxied.")
+    String exclude_paths() default "/system/console*,/karaf-ha/*";
+}

@@ -1,0 +1,54 @@
+package io.karafha.balancer.internal.cluster;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.osgi.service.http.runtime.dto.RuntimeDTO;
+import org.osgi.service.http.runtime.dto.ServletContextDTO;
+import org.osgi.service.http.runtime.dto.ServletDTO;
+
+/**
+ * The paths a node serves, read from the HTTP runtime (servlets of every context: whiteboard,
+ * HttpService and web applications), as route paths: context path + servlet pattern without a
+ * trailing "/*" ("/app/*" in context "/shop" is route "/shop/app").
+ */
+final class LocalRoutes {
+
+    private LocalRoutes() {
+    }
+
+    static Set<String> paths(RuntimeDTO runtime, String proxyServletPrefix) {
+        Set<String> paths = new TreeSet<>();
+        if (runtime == null || runtime.servletContextDTOs == null) {
+            return paths;
+        }
+        for (ServletContextDTO context : runtime.servletContextDTOs) {
+            String contextPath = context.contextPath == null || context.contextPath.equals("/") ? "" : context.contextPath;
+            for (ServletDTO servlet : context.servletDTOs == null ? new ServletDTO[0] : context.servletDTOs) {
+                if (servlet.name != null && servlet.name.startsWith(proxyServletPrefix)) {
+                    continue; // this node's own proxies are not routes it serves
+                }
+                for (String pattern : servlet.patterns == null ? new String[0] : servlet.patterns) {
+                    String path = routePath(contextPath, pattern);
+                    if (path != null) {
+                        paths.add(path);
+                    }
+                }
+            }
+        }
+        return paths;
+    }
+
+    /** "/hello" -> "/hello", "/app/*" -> "/app", "/" or "/*" -> "/"; extension patterns ("*.jsp") -> null. */
+    static String routePath(String contextPath, String pattern) {
+        if (pattern == null || pattern.startsWith("*.") || !pattern.startsWith("/")) {
+            return null;
+        }
+        String p = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
+        String path = contextPath + p;
+        if (path.isEmpty()) {
+            return "/";
+        }
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+}

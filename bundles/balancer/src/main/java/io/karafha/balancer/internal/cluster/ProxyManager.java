@@ -1,0 +1,227 @@
+package io.karafha.balancer.internal.cluster;
+
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import javax.servlet.Servlet;
+
+import io.karafha.balancer.Endpoint;
+import io.karafha.balancer.Route;
+import io.karafha.balancer.internal.BalancerSettings;
+import io.karafha.balancer.internal.EndpointTable;
+import io.karafha.balancer.internal.InvalidSettingsException;
+import io.karafha.balancer.internal.proxy.ProxyEngine;
+import io.karafha.balancer.internal.proxy.ProxyServlet;
+import org.apache.karaf.cellar.core.Group;
+import org.apache.karaf.cellar.core.GroupManager;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.http.runtime.HttpServiceRuntime;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * On the balancer ({@code proxy = true}): exactly one proxy servlet per route of the cluster
+ * registry, each with its own endpoint table, all sharing one {@link ProxyEngine} (one pooled HTTP
+ * client). Pulls the whole registry when it starts, when a member joins or leaves, every 10 s,
+ * and for one path on each route event. A path this node serves itself is never shadowed.
+ */
+@Component(name = "io.karafha.balancer.proxy", configurationPid = "io.karafha.balancer",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = ProxyManager.class)
+@Designate(ocd = BalancerConfig.class)
+public class ProxyManager implements RouteRegistry.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyManager.class);
+
+    private static final class Proxy {
+        final EndpointTable table = new EndpointTable();
+        ServiceRegistration<Servlet> registration;
+        List<Endpoint> endpoints = List.of();
+    }
+
+    @Reference
+    private RouteRegistry registry;
+    @Reference
+    private GroupManager groupManager;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile HttpServiceRuntime runtime;
+
+    private final Map<String, Proxy> proxies = new ConcurrentHashMap<>();
+    private final ProxyLog log = new ProxyLog();
+    private BundleContext context;
+    private volatile BalancerSettings settings = BalancerSettings.defaults();
+    private volatile boolean enabled;
+    private ProxyEngine engine;
+    private ScheduledExecutorService worker;
+
+    @Activate
+    void activate(BundleContext context, Map<String, Object> config) {
+        this.context = context;
+        configure(config);
+        engine = new ProxyEngine(settings);
+        engine.start();
+        worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-proxy-routes"));
+        registry.addListener(this);
+        worker.scheduleWithFixedDelay(this::syncAll, 0, 10, TimeUnit.SECONDS);
+    }
+
+    @Modified
+    void modified(Map<String, Object> config) {
+        if (configure(config)) {
+            engine.reconfigure(settings);
+            worker.execute(this::syncAll);
+        }
+    }
+
+    /** Parses the whole configuration first; a bad value keeps the last good one in force. */
+    private boolean configure(Map<String, Object> config) {
+        try {
+            BalancerSettings parsed = BalancerSettings.parse(config);
+            boolean proxy = RoleSwitches.flag(config, "proxy", false);
+            settings = parsed;
+            enabled = proxy;
+            LOG.info("Balancer settings in force: proxy={}, {}", proxy, parsed);
+            return true;
+        } catch (InvalidSettingsException e) {
+            LOG.error("etc/io.karafha.balancer.cfg: {}; the previous settings stay in force", e.getMessage());
+            return false;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        registry.removeListener(this);
+        worker.shutdownNow();
+        proxies.keySet().forEach(this::remove);
+        engine.stop();
+    }
+
+    /** A route event: look at one path again; a route its last backend withdrew is removed. */
+    public void refresh(String path) {
+        worker.execute(() -> apply(path, currentRoutes().get(path), true));
+    }
+
+    @Override
+    public void nodeLeft(String nodeId) {
+        worker.execute(this::syncAll);
+    }
+
+    @Override
+    public void nodeJoined(String nodeId) {
+        worker.execute(this::syncAll);
+    }
+
+    /** The routes and their endpoint tables, for the commands and the console. */
+    public Map<String, EndpointTable> tables() {
+        return new TreeMap<>(proxies.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().table)));
+    }
+
+    private void syncAll() {
+        try {
+            Map<String, Route> routes = currentRoutes();
+            for (String path : new ArrayList<>(proxies.keySet())) {
+                if (!routes.containsKey(path)) {
+                    apply(path, null, false);
+                }
+            }
+            routes.forEach((path, route) -> apply(path, route, false));
+        } catch (RuntimeException e) {
+            LOG.error("Routes could not be read from the cluster: {}", e.toString(), e);
+        }
+    }
+
+    private Map<String, Route> currentRoutes() {
+        Map<String, Route> merged = new TreeMap<>();
+        for (Group group : groupManager.listLocalGroups()) {
+            registry.routes(group).forEach((path, route) -> {
+                Route m = merged.getOrDefault(path, Route.empty(path));
+                for (Endpoint e : route.getEndpoints()) {
+                    m = m.withEndpoint(e);
+                }
+                merged.put(path, m);
+            });
+        }
+        return merged;
+    }
+
+    /**
+     * @param withdrawn true when a backend said the route changed (route event): a route left with no
+     *                  endpoint is then removed. Otherwise (members left, periodic pull) it stays and
+     *                  answers 503 until a backend serves it again.
+     */
+    private synchronized void apply(String path, Route route, boolean withdrawn) {
+        boolean empty = route == null || route.isEmpty();
+        if (!enabled || !settings.isIncluded(path) || (empty && (withdrawn || !proxies.containsKey(path)))) {
+            remove(path);
+            return;
+        }
+        if (empty) {
+            Proxy proxy = proxies.get(path);
+            if (!proxy.endpoints.isEmpty()) {
+                proxy.table.update(List.of());
+                proxy.endpoints = List.of();
+                LOG.info("Route {} has no endpoint left: requests get 503 until a backend serves it again", path);
+            }
+            return;
+        }
+        Proxy proxy = proxies.get(path);
+        if (proxy == null) {
+            if (servedHere(path)) {
+                LOG.warn("Route {} is not proxied: this node serves {} itself", path, path);
+                return;
+            }
+            proxy = new Proxy();
+            proxy.table.update(route.getEndpoints());
+            proxy.endpoints = route.getEndpoints();
+            Proxy p = proxy;
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put("osgi.http.whiteboard.servlet.pattern", path.equals("/") ? new String[] {"/"} : new String[] {path, path + "/*"});
+            props.put("osgi.http.whiteboard.servlet.name", RoutePublisher.PROXY_SERVLET_PREFIX + path);
+            proxy.registration = context.registerService(Servlet.class, new ProxyServlet(path, () -> p.table, engine, log), props);
+            proxies.put(path, proxy);
+            LOG.info("Route {} added: endpoints {}", path, urls(route.getEndpoints()));
+        } else if (!proxy.endpoints.equals(route.getEndpoints())) {
+            proxy.table.update(route.getEndpoints());
+            proxy.endpoints = route.getEndpoints();
+            LOG.info("Route {} endpoints now {}", path, urls(route.getEndpoints()));
+        }
+    }
+
+    private void remove(String path) {
+        Proxy proxy = proxies.remove(path);
+        if (proxy != null) {
+            try {
+                proxy.registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                LOG.debug("proxy servlet for {} already unregistered", path);
+            }
+            LOG.info("Route {} removed: no endpoint left", path);
+        }
+    }
+
+    private boolean servedHere(String path) {
+        HttpServiceRuntime rt = runtime;
+        return rt != null && LocalRoutes.paths(rt.getRuntimeDTO(), RoutePublisher.PROXY_SERVLET_PREFIX).contains(path);
+    }
+
+    private static List<String> urls(List<Endpoint> endpoints) {
+        return endpoints.stream().map(e -> e.getUrl() + " (" + e.getNodeId() + ")").collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,196 @@
+package io.karafha.balancer.internal.cluster;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.karafha.balancer.internal.BalancerSettings;
+import io.karafha.balancer.internal.InvalidSettingsException;
+import org.apache.karaf.cellar.core.Group;
+import org.apache.karaf.cellar.core.GroupManager;
+import org.apache.karaf.cellar.core.event.EventProducer;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.http.runtime.HttpServiceRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * On a backend: publishes every path the node serves (servlets, whiteboard patterns, web
+ * application contexts, as the HTTP runtime reports them) into the route registry of each of its
+ * Cellar groups, and sends a route event; a path the node stops serving is removed. Runs when
+ * {@code publish = true} in {@code io.karafha.balancer} (etc-backend/). On start it registers again
+ * from scratch, so a restarted node is at the end of every endpoint list.
+ */
+@Component(name = "io.karafha.balancer.publisher", configurationPid = "io.karafha.balancer",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+public class RoutePublisher {
+
+    static final String PROXY_SERVLET_PREFIX = "karaf-ha-proxy:";
+    private static final Logger LOG = LoggerFactory.getLogger(RoutePublisher.class);
+
+    @Reference
+    private RouteRegistry registry;
+    @Reference
+    private GroupManager groupManager;
+    @Reference
+    private EventProducer<RouteEvent> producer;
+    @Reference
+    private ConfigurationAdmin configAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, updated = "runtimeChanged")
+    private volatile HttpServiceRuntime runtime;
+
+    private volatile BalancerSettings settings = BalancerSettings.defaults();
+    private volatile boolean enabled;
+    private volatile String advertisedUrl;
+    private final Set<String> published = new HashSet<>();
+    private ScheduledExecutorService worker;
+    private ScheduledFuture<?> pending;
+
+    @Activate
+    void activate(Map<String, Object> config) {
+        worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-route-publisher"));
+        configure(config);
+        worker.execute(this::republishAll);
+        // a safety net: the runtime's change count is watched, this catches anything missed
+        worker.scheduleWithFixedDelay(this::scan, 15, 15, TimeUnit.SECONDS);
+    }
+
+    @Modified
+    void modified(Map<String, Object> config) {
+        configure(config);
+        schedule();
+    }
+
+    private void configure(Map<String, Object> config) {
+        try {
+            BalancerSettings parsed = BalancerSettings.parse(config);
+            boolean publish = RoleSwitches.flag(config, "publish", false);
+            String advertised = RoleSwitches.advertisedUrl(config);
+            settings = parsed;
+            enabled = publish;
+            advertisedUrl = advertised;
+        } catch (InvalidSettingsException e) {
+            LOG.error("etc/io.karafha.balancer.cfg: {}; the route publisher keeps its previous settings", e.getMessage());
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        worker.shutdownNow();
+        try {
+            for (Group group : groupManager.listLocalGroups()) {
+                for (String path : published) {
+                    registry.unpublish(group, path);
+                    sendEvent(group, path);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("could not withdraw routes on stop", e);
+        }
+    }
+
+    void runtimeChanged(HttpServiceRuntime runtime) {
+        schedule();
+    }
+
+    private synchronized void schedule() {
+        if (worker == null || worker.isShutdown()) {
+            return;
+        }
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        // the runtime changes several times while a bundle registers its servlets: publish once after
+        pending = worker.schedule(this::scan, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** Start: drop whatever an earlier run of this node left, then register anew (at the end of each list). */
+    private void republishAll() {
+        try {
+            for (Group group : groupManager.listLocalGroups()) {
+                for (String path : registry.localPaths(group)) {
+                    registry.unpublish(group, path);
+                }
+            }
+            scan();
+        } catch (RuntimeException e) {
+            LOG.error("Routes could not be published: {}", e.toString(), e);
+        }
+    }
+
+    private void scan() {
+        try {
+            HttpServiceRuntime rt = runtime;
+            Set<String> wanted = new TreeSet<>();
+            if (enabled && rt != null) {
+                for (String path : LocalRoutes.paths(rt.getRuntimeDTO(), PROXY_SERVLET_PREFIX)) {
+                    if (settings.isIncluded(path)) {
+                        wanted.add(path);
+                    }
+                }
+            }
+            String url = advertisedUrl != null ? advertisedUrl : defaultUrl();
+            for (Group group : groupManager.listLocalGroups()) {
+                // compared with the registry, not with memory: entries pruned while this node was cut off
+                // (partition, SIGSTOP) are published again, at the end of the list
+                Set<String> registered = new HashSet<>(registry.localPaths(group));
+                for (String path : wanted) {
+                    if (!registered.contains(path)) {
+                        registry.publish(group, path, url);
+                        sendEvent(group, path);
+                        LOG.info("Route {} published: {} serves it at {} (cluster group {})", path, registry.localNodeId(), url, group.getName());
+                    }
+                }
+                for (String path : registered) {
+                    if (!wanted.contains(path)) {
+                        registry.unpublish(group, path);
+                        sendEvent(group, path);
+                        LOG.info("Route {} withdrawn: {} no longer serves it (cluster group {})", path, registry.localNodeId(), group.getName());
+                    }
+                }
+            }
+            published.clear();
+            published.addAll(wanted);
+        } catch (RuntimeException e) {
+            LOG.error("Routes could not be published: {}", e.toString(), e);
+        }
+    }
+
+    private void sendEvent(Group group, String path) {
+        RouteEvent event = new RouteEvent(path);
+        event.setSourceGroup(group);
+        event.setSourceNode(groupManager.getNode());
+        producer.produce(event);
+    }
+
+    /** http://<this node's cluster address>:<its HTTP port> */
+    private String defaultUrl() {
+        String host = groupManager.getNode().getHost();
+        String port = "8181";
+        try {
+            Configuration c = configAdmin.getConfiguration("org.ops4j.pax.web", null);
+            Object p = c.getProperties() == null ? null : c.getProperties().get("org.osgi.service.http.port");
+            if (p != null) {
+                port = p.toString().trim();
+            }
+        } catch (Exception e) {
+            LOG.debug("no org.ops4j.pax.web configuration, port 8181", e);
+        }
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+}

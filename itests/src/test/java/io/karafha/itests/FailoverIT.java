@@ -1,0 +1,197 @@
+package io.karafha.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TestWatcher;
+import org.junit.runner.Description;
+import org.junit.runners.MethodSorters;
+
+/**
+ * The failover balancer on the three real nodes of ./karaf-ha: real processes, real signals, real
+ * HTTP on loopback; every request loop is bounded in count and time.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class FailoverIT {
+
+    private static final LocalCluster cluster = new LocalCluster();
+
+    @Rule
+    public TestWatcher dumpLogsOnFailure = new TestWatcher() {
+        @Override
+        protected void failed(Throwable e, Description description) {
+            cluster.dumpLogs();
+        }
+    };
+
+    @BeforeClass
+    public static void up() throws Exception {
+        cluster.karafHa(120, "clean");
+        cluster.karafHa(300, "up");
+        // a hang is detected after 2 s, a failed endpoint is retried after 5 s
+        cluster.shell("balancer", "config:property-set -p io.karafha.balancer response.timeout.ms 2000");
+        cluster.shell("balancer", "config:property-set -p io.karafha.balancer retry.interval.ms 5000");
+    }
+
+    @AfterClass
+    public static void down() throws Exception {
+        cluster.karafHa(120, "down");
+    }
+
+    /** The node named in a /hello answer, or the status line when it is no 200. */
+    static String servedBy(String answer) {
+        if (!answer.startsWith("200\n")) {
+            return "status " + answer.split("\n", 2)[0];
+        }
+        for (String line : answer.split("\n")) {
+            if (line.startsWith("node: ")) {
+                return line.substring(6).trim();
+            }
+        }
+        return "no node line";
+    }
+
+    private static void awaitServedBy(String node, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            last = servedBy(cluster.get("balancer", "/hello"));
+            if (last.equals(node)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the balancer's /hello is not served by " + node + " within " + timeoutMillis + " ms; last: " + last);
+    }
+
+    @Test(timeout = 120_000)
+    public void a_theBalancerServesHelloFromTheMasterKaraf1() throws Exception {
+        awaitServedBy("karaf1", 30_000);
+        for (int i = 0; i < 20; i++) {
+            assertEquals("karaf1", servedBy(cluster.get("balancer", "/hello")));
+        }
+    }
+
+    @Test(timeout = 180_000)
+    public void b_killMinus9OfTheMasterDuringAStreamOfRequestsFailsNoRequest() throws Exception {
+        List<String> before = new ArrayList<>();
+        List<String> after = new ArrayList<>();
+        long worst = 0;
+        long deadline = System.currentTimeMillis() + 60_000;
+        boolean killed = false;
+        while (after.size() < 300 && System.currentTimeMillis() < deadline) {
+            if (!killed && before.size() == 100) {
+                cluster.karafHa(60, "kill", "karaf1");
+                killed = true;
+            }
+            long t0 = System.nanoTime();
+            String by = servedBy(cluster.get("balancer", "/hello"));
+            worst = Math.max(worst, (System.nanoTime() - t0) / 1_000_000);
+            (killed ? after : before).add(by);
+        }
+        Map<String, Integer> counts = new TreeMap<>();
+        after.forEach(n -> counts.merge(n, 1, Integer::sum));
+        System.out.printf("kill -9 karaf1: %d requests before, %d after: %s; worst latency %d ms%n",
+                before.size(), after.size(), counts, worst);
+        assertTrue("every request before the kill from karaf1: " + before, before.stream().allMatch("karaf1"::equals));
+        assertEquals("300 requests after the kill", 300, after.size());
+        assertEquals("every request after the kill answered by karaf2, none failed", Map.of("karaf2", 300), counts);
+    }
+
+    @Test(timeout = 400_000)
+    public void c_theRestartedNodeRejoinsAtTheEndAndTheSurvivorStaysMaster() throws Exception {
+        cluster.karafHa(300, "start", "karaf1");
+        Thread.sleep(5000); // karaf1 publishes its routes again, at the end of the list
+        for (int i = 0; i < 30; i++) {
+            assertEquals("the survivor karaf2 stays master", "karaf2", servedBy(cluster.get("balancer", "/hello")));
+        }
+    }
+
+    @Test(timeout = 300_000)
+    public void d_aHungMasterCostsOneResponseTimeoutThenRequestsGoStraightToTheFollower() throws Exception {
+        long pid = cluster.pid("karaf2");
+        signal("STOP", pid);
+        awaitProcessState(pid, 'T');
+        try {
+            List<Long> latencies = new ArrayList<>();
+            List<String> by = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                long t0 = System.nanoTime();
+                by.add(servedBy(cluster.get("balancer", "/hello")));
+                latencies.add((System.nanoTime() - t0) / 1_000_000);
+            }
+            long worst = latencies.stream().mapToLong(Long::longValue).max().orElse(0);
+            System.out.printf("SIGSTOP karaf2 (master): first request %d ms, worst %d ms, then %s%n",
+                    latencies.get(0), worst, latencies.subList(1, latencies.size()));
+            assertTrue("every request answered by karaf1: " + by, by.stream().allMatch("karaf1"::equals));
+            assertTrue("no request waits longer than the response timeout + 1 s: worst " + worst, worst <= 3000);
+            assertTrue("after the first timeout, requests go straight to karaf1: " + latencies,
+                    latencies.subList(1, latencies.size()).stream().allMatch(ms -> ms < 500));
+        } finally {
+            signal("CONT", pid);
+        }
+        // karaf2 may come back only after the retry interval and only as a follower: karaf1 stays master
+        Thread.sleep(6000);
+        for (int i = 0; i < 30; i++) {
+            assertEquals("karaf1 stays master after karaf2 came back", "karaf1", servedBy(cluster.get("balancer", "/hello")));
+        }
+    }
+
+    @Test(timeout = 400_000)
+    public void e_bothBackendsDownIsAFast503AndOneBackIsServedAgain() throws Exception {
+        cluster.karafHa(120, "kill", "karaf1");
+        cluster.karafHa(120, "kill", "karaf2");
+        long deadline = System.currentTimeMillis() + 30_000;
+        String answer;
+        long took;
+        do {
+            long t0 = System.nanoTime();
+            answer = cluster.get("balancer", "/hello");
+            took = (System.nanoTime() - t0) / 1_000_000;
+        } while (!answer.startsWith("503") && System.currentTimeMillis() < deadline);
+        System.out.printf("both backends down: %s in %d ms%n", answer.replace('\n', ' '), took);
+        assertTrue("503 when no backend lives: " + answer, answer.startsWith("503"));
+        assertTrue("the 503 body names the path: " + answer, answer.contains("/hello"));
+        assertTrue("the 503 comes within the connect timeout: " + took + " ms", took <= 1500);
+
+        cluster.karafHa(300, "start", "karaf2");
+        awaitServedBy("karaf2", 30_000);
+    }
+
+    @Test(timeout = 400_000)
+    public void f_aBalancerStartedAfterTheBackendsServesTheirRoutesAtOnce() throws Exception {
+        cluster.karafHa(120, "stop", "balancer");
+        cluster.karafHa(300, "start", "balancer");
+        // the registry is pulled at start: no route event is needed to catch up
+        awaitServedBy("karaf2", 5_000);
+    }
+
+    /** Waits until /proc says the process is in that state (T: stopped by a signal). */
+    static void awaitProcessState(long pid, char state) throws Exception {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (true) {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(pid), "stat"));
+            char actual = stat.charAt(stat.lastIndexOf(')') + 2);
+            if (actual == state) {
+                return;
+            }
+            assertTrue("process " + pid + " is in state " + actual + ", not " + state, System.currentTimeMillis() < deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    static void signal(String signal, long pid) throws Exception {
+        Process p = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+        assertEquals("kill -" + signal + " " + pid, 0, p.waitFor());
+    }
+}
