@@ -176,6 +176,54 @@ public class FailoverIT {
         awaitServedBy("karaf2", 5_000);
     }
 
+    @Test(timeout = 600_000)
+    public void g_aPostThatFailedToConnectMovesOnButABodyAlreadySentIsNeverReplayed() throws Exception {
+        cluster.karafHa(300, "start", "karaf1");
+        awaitServedBy("karaf2", 10_000);
+        byte[] body = new byte[100_000];
+
+        // the master dies while idle; the next POST finds its port closed and goes to the follower
+        cluster.karafHa(60, "kill", "karaf2");
+        String answer = cluster.post("balancer", "/hello", body, 10);
+        assertTrue("the POST is served by karaf1: " + answer, answer.startsWith("200\n") && answer.contains("node: karaf1"));
+        assertTrue(answer, answer.contains("received: 100000 bytes"));
+        assertTrue(cluster.get("karaf1", "/hello").contains("posts: 1"));
+
+        // karaf2 back (a follower now); the master karaf1 dies with a POST body in hand: no replay, 502
+        cluster.karafHa(300, "start", "karaf2");
+        java.util.concurrent.CompletableFuture<String> slow = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> cluster.post("balancer", "/hello?delay=8000", body, 20));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!cluster.get("karaf1", "/hello").contains("posts: 2")) {
+            assertTrue("karaf1 never received the slow POST", System.currentTimeMillis() < deadline);
+            Thread.sleep(20);
+        }
+        cluster.karafHa(60, "kill", "karaf1");
+        String died = slow.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        System.out.println("POST whose backend died after reading the body: " + died.replace('\n', ' '));
+        assertTrue("the client gets a 502: " + died, died.startsWith("502"));
+        assertTrue("the POST was not replayed to karaf2", cluster.get("karaf2", "/hello").contains("posts: 0"));
+    }
+
+    @Test(timeout = 300_000)
+    public void h_aServletDeployedOnTheBackendsIsOnTheBalancerWithinTwoSeconds() throws Exception {
+        assertTrue(cluster.get("balancer", "/echo").startsWith("404"));
+        cluster.shell("karaf2", "config:property-set -p io.karafha.demo.echo enabled true");
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!cluster.get("karaf2", "/echo").startsWith("200")) {
+            assertTrue("karaf2 never served /echo", System.currentTimeMillis() < deadline);
+            Thread.sleep(20);
+        }
+        long served = System.nanoTime();
+        while (!cluster.get("balancer", "/echo?x=1").startsWith("200")) {
+            long waited = (System.nanoTime() - served) / 1_000_000;
+            assertTrue("/echo not on the balancer " + waited + " ms after karaf2 served it", waited < 2000);
+            Thread.sleep(20);
+        }
+        System.out.printf("new servlet /echo on the balancer %d ms after the backend served it%n", (System.nanoTime() - served) / 1_000_000);
+        assertTrue(cluster.get("balancer", "/echo?x=1").contains("echo: x=1"));
+    }
+
     /** Waits until /proc says the process is in that state (T: stopped by a signal). */
     static void awaitProcessState(long pid, char state) throws Exception {
         long deadline = System.currentTimeMillis() + 5_000;

@@ -91,6 +91,21 @@ public final class LocalCluster {
         }
     }
 
+    /** POST a body to http://127.0.0.1:PORT/path on a node; returns "status\nbody" or "000\n<error>". */
+    public String post(String node, String path, byte[] body, int timeoutSeconds) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(node) + path))
+                    .timeout(Duration.ofSeconds(timeoutSeconds)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + "\n" + r.body();
+        } catch (IOException e) {
+            return "000\n" + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "000\n" + e;
+        }
+    }
+
     public long pid(String node) throws IOException {
         return Long.parseLong(Files.readString(home.resolve(node + ".pid")).trim());
     }

@@ -1,7 +1,9 @@
 package io.karafha.demo;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
@@ -29,6 +31,11 @@ public class HelloServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
+    /** Longest delay a POST may ask for: keeps a test's hung request bounded. */
+    static final long MAX_DELAY_MS = 30_000;
+
+    private final AtomicLong posts = new AtomicLong();
+
     @Reference
     private transient DemoMessage message;
 
@@ -40,6 +47,38 @@ public class HelloServlet extends HttpServlet {
         PrintWriter out = resp.getWriter();
         out.println("node: " + nodeName());
         out.println("message: " + message.get());
+        out.println("posts: " + posts.get());
+    }
+
+    /**
+     * POST /hello[?delay=ms]: reads the whole body, counts it, waits {@code delay} ms (at most 30 s;
+     * how the tests make a backend die with a request in hand), then answers who received how much.
+     */
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        long delay;
+        try {
+            delay = req.getParameter("delay") == null ? 0 : Long.parseLong(req.getParameter("delay"));
+        } catch (NumberFormatException e) {
+            resp.sendError(HttpServletResponse.SC_BAD_REQUEST, "delay='" + req.getParameter("delay") + "' is not a number of ms");
+            return;
+        }
+        if (delay < 0 || delay > MAX_DELAY_MS) {
+            resp.sendError(HttpServletResponse.SC_BAD_REQUEST, "delay=" + delay + " is not between 0 and " + MAX_DELAY_MS + " ms");
+            return;
+        }
+        long received = req.getInputStream().transferTo(OutputStream.nullOutputStream());
+        posts.incrementAndGet();
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        resp.setContentType("text/plain;charset=UTF-8");
+        resp.setHeader("X-Karaf-HA-Node", nodeName());
+        PrintWriter out = resp.getWriter();
+        out.println("node: " + nodeName());
+        out.println("received: " + received + " bytes");
     }
 
     static String nodeName() {

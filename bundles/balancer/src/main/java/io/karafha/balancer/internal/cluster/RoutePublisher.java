@@ -14,6 +14,9 @@ import io.karafha.balancer.internal.InvalidSettingsException;
 import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.apache.karaf.cellar.core.event.EventProducer;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceListener;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -61,12 +64,18 @@ public class RoutePublisher {
     private ScheduledExecutorService worker;
     private ScheduledFuture<?> pending;
 
+    private BundleContext context;
+    /** Pax Web 8 does not change the runtime's service.changecount when a whiteboard servlet comes or goes. */
+    private final ServiceListener servletListener = event -> schedule();
+
     @Activate
-    void activate(Map<String, Object> config) {
+    void activate(BundleContext context, Map<String, Object> config) throws InvalidSyntaxException {
+        this.context = context;
         worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-route-publisher"));
         configure(config);
+        context.addServiceListener(servletListener, "(objectClass=javax.servlet.Servlet)");
         worker.execute(this::republishAll);
-        // a safety net: the runtime's change count is watched, this catches anything missed
+        // a safety net for what no event announces (HttpService registrations, web applications)
         worker.scheduleWithFixedDelay(this::scan, 15, 15, TimeUnit.SECONDS);
     }
 
@@ -91,6 +100,7 @@ public class RoutePublisher {
 
     @Deactivate
     void deactivate() {
+        context.removeServiceListener(servletListener);
         worker.shutdownNow();
         try {
             for (Group group : groupManager.listLocalGroups()) {

@@ -1,0 +1,14 @@
+package io.karafha.demo;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+
+/**
+ * Exists while the configuration {@code io.karafha.demo.echo} exists, and so does /echo, which
+ * needs it. Apart from the servlet for the same reason as {@link DemoMessage}: a change of the
+ * configuration must not re-register the servlet.
+ */
+@Component(name = "io.karafha.demo.echo", configurationPid = "io.karafha.demo.echo",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, service = EchoSwitch.class)
+public class EchoSwitch {
+}
