@@ -82,6 +82,32 @@ public class FailoverIT {
         }
     }
 
+    @Test(timeout = 120_000)
+    public void a2_aBadSettingIsNamedAndTheLastGoodOneStaysInForce() throws Exception {
+        cluster.shell("balancer", "config:property-set -p io.karafha.balancer connect.timeout.ms soon");
+        java.nio.file.Path log = cluster.home().resolve("balancer/data/log/karaf.log");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!java.nio.file.Files.readString(log).contains("etc/io.karafha.balancer.cfg: Invalid value 'soon' for balancer setting 'connect.timeout.ms'")) {
+            assertTrue("no log line names connect.timeout.ms", System.currentTimeMillis() < deadline);
+            Thread.sleep(100);
+        }
+        assertEquals("karaf1", servedBy(cluster.get("balancer", "/hello")));
+        cluster.shell("balancer", "config:property-delete -p io.karafha.balancer connect.timeout.ms");
+        String meta = cluster.shell("balancer", "config:meta -p io.karafha.balancer");
+        assertTrue("config:meta describes the settings:\n" + meta, meta.contains("response.timeout.ms") && meta.contains("retry.interval.ms"));
+    }
+
+    @Test(timeout = 120_000)
+    public void a3_oneProxyServletPerRouteOnTheBalancerAndNoneOnABackend() throws Exception {
+        String balancer = cluster.shell("balancer", "http:list");
+        assertEquals("one proxy servlet for /hello:\n" + balancer, 1, balancer.split("karaf-ha-proxy:/hello", -1).length - 1);
+        for (String backend : new String[] {"karaf1", "karaf2"}) {
+            String servlets = cluster.shell(backend, "http:list");
+            assertTrue(backend + " serves /hello itself", servlets.contains("io.karafha.demo.hello"));
+            assertTrue(backend + " runs no proxy:\n" + servlets, !servlets.contains("karaf-ha-proxy"));
+        }
+    }
+
     @Test(timeout = 180_000)
     public void b_killMinus9OfTheMasterDuringAStreamOfRequestsFailsNoRequest() throws Exception {
         List<String> before = new ArrayList<>();

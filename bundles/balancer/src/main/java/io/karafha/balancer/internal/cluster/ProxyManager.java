@@ -76,16 +76,21 @@ public class ProxyManager implements RouteRegistry.Listener {
         this.context = context;
         configure(config);
         engine = new ProxyEngine(settings);
-        engine.start();
         worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-proxy-routes"));
         registry.addListener(this);
+        // Never on the activating thread: it is Cellar's activator (or the boot) thread, and a boot was
+        // seen to hang once right here; the HTTP client starts, and the routes come, on our own thread.
+        worker.execute(() -> {
+            engine.start();
+            LOG.info("Balancer proxy started (HTTP client to the backends ready)");
+        });
         worker.scheduleWithFixedDelay(this::syncAll, 0, 10, TimeUnit.SECONDS);
     }
 
     @Modified
     void modified(Map<String, Object> config) {
         if (configure(config)) {
-            engine.reconfigure(settings);
+            worker.execute(() -> engine.reconfigure(settings));
             worker.execute(this::syncAll);
         }
     }
@@ -110,7 +115,9 @@ public class ProxyManager implements RouteRegistry.Listener {
         registry.removeListener(this);
         worker.shutdownNow();
         proxies.keySet().forEach(this::remove);
-        engine.stop();
+        if (engine.isStarted()) {
+            engine.stop();
+        }
     }
 
     /** A route event: look at one path again; a route its last backend withdrew is removed. */
