@@ -3,6 +3,9 @@ package io.karafha.balancer.internal.cluster;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.http.runtime.dto.RuntimeDTO;
 import org.osgi.service.http.runtime.dto.ServletContextDTO;
 import org.osgi.service.http.runtime.dto.ServletDTO;
@@ -33,6 +36,37 @@ final class LocalRoutes {
                     if (path != null) {
                         paths.add(path);
                     }
+                }
+            }
+        }
+        return paths;
+    }
+
+    /**
+     * Paths of whiteboard servlet services in the default context, read from their service
+     * properties: known the moment the service registers, while Pax Web 8's runtime DTO shows a new
+     * servlet only about 1.5 s later.
+     */
+    static Set<String> whiteboardPaths(BundleContext context, String proxyServletPrefix) {
+        Set<String> paths = new TreeSet<>();
+        ServiceReference<?>[] refs;
+        try {
+            refs = context.getAllServiceReferences("javax.servlet.Servlet", "(osgi.http.whiteboard.servlet.pattern=*)");
+        } catch (InvalidSyntaxException e) {
+            return paths;
+        }
+        for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+            Object name = ref.getProperty("osgi.http.whiteboard.servlet.name");
+            Object select = ref.getProperty("osgi.http.whiteboard.context.select");
+            if ((name != null && name.toString().startsWith(proxyServletPrefix))
+                    || (select != null && !select.toString().contains("osgi.http.whiteboard.context.name=default"))) {
+                continue;
+            }
+            Object patterns = ref.getProperty("osgi.http.whiteboard.servlet.pattern");
+            for (String pattern : patterns instanceof String[] ? (String[]) patterns : new String[] {String.valueOf(patterns)}) {
+                String path = routePath("", pattern);
+                if (path != null) {
+                    paths.add(path);
                 }
             }
         }

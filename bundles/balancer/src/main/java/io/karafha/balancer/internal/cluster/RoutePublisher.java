@@ -16,7 +16,9 @@ import org.apache.karaf.cellar.core.GroupManager;
 import org.apache.karaf.cellar.core.event.EventProducer;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceListener;
+import org.ops4j.pax.web.service.spi.model.events.WebElementEvent;
+import org.ops4j.pax.web.service.spi.model.events.WebElementEventListener;
+import org.osgi.framework.AllServiceListener;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -39,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * from scratch, so a restarted node is at the end of every endpoint list.
  */
 @Component(name = "io.karafha.balancer.publisher", configurationPid = "io.karafha.balancer",
-        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
-public class RoutePublisher {
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = WebElementEventListener.class)
+public class RoutePublisher implements WebElementEventListener {
 
     static final String PROXY_SERVLET_PREFIX = "karaf-ha-proxy:";
     private static final Logger LOG = LoggerFactory.getLogger(RoutePublisher.class);
@@ -62,16 +64,23 @@ public class RoutePublisher {
     private volatile String advertisedUrl;
     private final Set<String> published = new HashSet<>();
     private ScheduledExecutorService worker;
+    /** The fast pass has a thread of its own: a full pass can wait a second on the HTTP runtime. */
+    private ScheduledExecutorService fastWorker;
     private ScheduledFuture<?> pending;
 
     private BundleContext context;
-    /** Pax Web 8 does not change the runtime's service.changecount when a whiteboard servlet comes or goes. */
-    private final ServiceListener servletListener = event -> schedule();
+    /**
+     * Pax Web 8 changes the runtime's service.changecount only about a second after a servlet comes or
+     * goes. An AllServiceListener: a plain ServiceListener misses servlets whose javax.servlet package
+     * is wired to another exporter than this bundle's (Karaf has two: 3.1 and 4.0).
+     */
+    private final AllServiceListener servletListener = event -> schedule();
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) throws InvalidSyntaxException {
         this.context = context;
         worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-route-publisher"));
+        fastWorker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-route-publisher-fast"));
         configure(config);
         context.addServiceListener(servletListener, "(objectClass=javax.servlet.Servlet)");
         worker.execute(this::republishAll);
@@ -101,6 +110,7 @@ public class RoutePublisher {
     @Deactivate
     void deactivate() {
         context.removeServiceListener(servletListener);
+        fastWorker.shutdownNow();
         worker.shutdownNow();
         try {
             for (Group group : groupManager.listLocalGroups()) {
@@ -118,14 +128,31 @@ public class RoutePublisher {
         schedule();
     }
 
+    /**
+     * Pax Web 8 tells its listeners when a servlet is deployed or undeployed, at once. Pax Web waits
+     * for this call and drops a listener that throws: hand over and return.
+     */
+    @Override
+    public void registrationEvent(WebElementEvent event) {
+        try {
+            WebElementEvent.State state = event.getType();
+            if (state == WebElementEvent.State.DEPLOYED || state == WebElementEvent.State.UNDEPLOYED) {
+                fastWorker.execute(this::schedule);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("web element event not handled", e);
+        }
+    }
+
     private synchronized void schedule() {
-        if (worker == null || worker.isShutdown()) {
+        if (worker == null || worker.isShutdown() || fastWorker.isShutdown()) {
             return;
         }
         if (pending != null) {
             pending.cancel(false);
         }
-        // the runtime changes several times while a bundle registers its servlets: publish once after
+        fastWorker.schedule(this::fastScan, 50, TimeUnit.MILLISECONDS);
+        // the runtime changes several times while a bundle registers its servlets: one full pass after
         pending = worker.schedule(this::scan, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -143,41 +170,63 @@ public class RoutePublisher {
         }
     }
 
-    private void scan() {
+    /** Whiteboard servlets are known from their service properties at once: publish them now. */
+    private void fastScan() {
         try {
-            HttpServiceRuntime rt = runtime;
-            Set<String> wanted = new TreeSet<>();
-            if (enabled && rt != null) {
-                for (String path : LocalRoutes.paths(rt.getRuntimeDTO(), PROXY_SERVLET_PREFIX)) {
-                    if (settings.isIncluded(path)) {
-                        wanted.add(path);
-                    }
-                }
-            }
-            String url = advertisedUrl != null ? advertisedUrl : defaultUrl();
-            for (Group group : groupManager.listLocalGroups()) {
-                // compared with the registry, not with memory: entries pruned while this node was cut off
-                // (partition, SIGSTOP) are published again, at the end of the list
-                Set<String> registered = new HashSet<>(registry.localPaths(group));
-                for (String path : wanted) {
-                    if (!registered.contains(path)) {
-                        registry.publish(group, path, url);
-                        sendEvent(group, path);
-                        LOG.info("Route {} published: {} serves it at {} (cluster group {})", path, registry.localNodeId(), url, group.getName());
-                    }
-                }
-                for (String path : registered) {
-                    if (!wanted.contains(path)) {
-                        registry.unpublish(group, path);
-                        sendEvent(group, path);
-                        LOG.info("Route {} withdrawn: {} no longer serves it (cluster group {})", path, registry.localNodeId(), group.getName());
-                    }
-                }
-            }
-            published.clear();
-            published.addAll(wanted);
+            sync(LocalRoutes.whiteboardPaths(context, PROXY_SERVLET_PREFIX), false);
         } catch (RuntimeException e) {
             LOG.error("Routes could not be published: {}", e.toString(), e);
+        }
+    }
+
+    private void scan() {
+        try {
+            // full pass: the HTTP runtime (HttpService and web application servlets too), which can
+            // take a second to answer; only this pass withdraws routes
+            Set<String> served = LocalRoutes.whiteboardPaths(context, PROXY_SERVLET_PREFIX);
+            HttpServiceRuntime rt = runtime;
+            if (rt != null) {
+                served.addAll(LocalRoutes.paths(rt.getRuntimeDTO(), PROXY_SERVLET_PREFIX));
+            }
+            sync(served, true);
+        } catch (RuntimeException e) {
+            LOG.error("Routes could not be published: {}", e.toString(), e);
+        }
+    }
+
+    /** Publishes the served paths missing from the registry; with withdraw, removes the others. */
+    private synchronized void sync(Set<String> served, boolean withdraw) {
+        Set<String> wanted = new TreeSet<>();
+        if (enabled) {
+            for (String path : served) {
+                if (settings.isIncluded(path)) {
+                    wanted.add(path);
+                }
+            }
+        }
+        String url = advertisedUrl != null ? advertisedUrl : defaultUrl();
+        for (Group group : groupManager.listLocalGroups()) {
+            // compared with the registry, not with memory: entries pruned while this node was cut off
+            // (partition, SIGSTOP) are published again, at the end of the list
+            Set<String> registered = new HashSet<>(registry.localPaths(group));
+            for (String path : wanted) {
+                if (!registered.contains(path)) {
+                    registry.publish(group, path, url);
+                    sendEvent(group, path);
+                    LOG.info("Route {} published: {} serves it at {} (cluster group {})", path, registry.localNodeId(), url, group.getName());
+                }
+            }
+            for (String path : withdraw ? registered : Set.<String>of()) {
+                if (!wanted.contains(path)) {
+                    registry.unpublish(group, path);
+                    sendEvent(group, path);
+                    LOG.info("Route {} withdrawn: {} no longer serves it (cluster group {})", path, registry.localNodeId(), group.getName());
+                }
+            }
+        }
+        if (withdraw) {
+            published.clear();
+            published.addAll(wanted);
         }
     }
 
