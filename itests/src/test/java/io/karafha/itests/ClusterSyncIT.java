@@ -18,7 +18,6 @@ import org.junit.FixMethodOrder;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TestWatcher;
-import org.junit.runner.Description;
 import org.junit.runners.MethodSorters;
 
 /**
@@ -33,12 +32,7 @@ public class ClusterSyncIT {
     private static final String[] NODES = {"balancer", "karaf1", "karaf2"};
 
     @Rule
-    public TestWatcher dumpLogsOnFailure = new TestWatcher() {
-        @Override
-        protected void failed(Throwable e, Description description) {
-            cluster.dumpLogs();
-        }
-    };
+    public TestWatcher dumpLogsOnFailure = cluster.dumpLogsOnFailure();
 
     @BeforeClass
     public static void up() throws Exception {

@@ -14,7 +14,6 @@ import org.junit.FixMethodOrder;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TestWatcher;
-import org.junit.runner.Description;
 import org.junit.runners.MethodSorters;
 
 /**
@@ -27,12 +26,7 @@ public class FailoverIT {
     private static final LocalCluster cluster = new LocalCluster();
 
     @Rule
-    public TestWatcher dumpLogsOnFailure = new TestWatcher() {
-        @Override
-        protected void failed(Throwable e, Description description) {
-            cluster.dumpLogs();
-        }
-    };
+    public TestWatcher dumpLogsOnFailure = cluster.dumpLogsOnFailure();
 
     @BeforeClass
     public static void up() throws Exception {

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.rules.TestWatcher;
+import org.junit.runner.Description;
+
 /**
  * The three-node cluster exactly as a user starts it: through the repository's ./karaf-ha command,
  * in its own folder (target/cluster) and on ports moved by KARAF_HA_PORT_OFFSET so that a cluster
@@ -79,9 +82,21 @@ public final class LocalCluster {
 
     /** GET http://127.0.0.1:PORT/path on a node; returns "status\nbody" or "000\n<error>". */
     public String get(String node, String path) {
+        return send(request(node, path, 5).build());
+    }
+
+    /** POST a body to http://127.0.0.1:PORT/path on a node; returns "status\nbody" or "000\n<error>". */
+    public String post(String node, String path, byte[] body, int timeoutSeconds) {
+        return send(request(node, path, timeoutSeconds).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    private static HttpRequest.Builder request(String node, String path, int timeoutSeconds) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(node) + path)).timeout(Duration.ofSeconds(timeoutSeconds));
+    }
+
+    private String send(HttpRequest request) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(node) + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             return r.statusCode() + "\n" + r.body();
         } catch (IOException e) {
             return "000\n" + e;
@@ -91,19 +106,14 @@ public final class LocalCluster {
         }
     }
 
-    /** POST a body to http://127.0.0.1:PORT/path on a node; returns "status\nbody" or "000\n<error>". */
-    public String post(String node, String path, byte[] body, int timeoutSeconds) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(node) + path))
-                    .timeout(Duration.ofSeconds(timeoutSeconds)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() + "\n" + r.body();
-        } catch (IOException e) {
-            return "000\n" + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "000\n" + e;
-        }
+    /** A JUnit rule that prints the end of every node's karaf.log when a test fails. */
+    public TestWatcher dumpLogsOnFailure() {
+        return new TestWatcher() {
+            @Override
+            protected void failed(Throwable e, Description description) {
+                dumpLogs();
+            }
+        };
     }
 
     public long pid(String node) throws IOException {

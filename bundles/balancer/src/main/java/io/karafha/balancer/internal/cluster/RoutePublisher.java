@@ -15,10 +15,8 @@ import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.apache.karaf.cellar.core.event.EventProducer;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
 import org.ops4j.pax.web.service.spi.model.events.WebElementEvent;
 import org.ops4j.pax.web.service.spi.model.events.WebElementEventListener;
-import org.osgi.framework.AllServiceListener;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -69,20 +67,13 @@ public class RoutePublisher implements WebElementEventListener {
     private ScheduledFuture<?> pending;
 
     private BundleContext context;
-    /**
-     * Pax Web 8 changes the runtime's service.changecount only about a second after a servlet comes or
-     * goes. An AllServiceListener: a plain ServiceListener misses servlets whose javax.servlet package
-     * is wired to another exporter than this bundle's (Karaf has two: 3.1 and 4.0).
-     */
-    private final AllServiceListener servletListener = event -> schedule();
 
     @Activate
-    void activate(BundleContext context, Map<String, Object> config) throws InvalidSyntaxException {
+    void activate(BundleContext context, Map<String, Object> config) {
         this.context = context;
         worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-route-publisher"));
         fastWorker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-route-publisher-fast"));
         configure(config);
-        context.addServiceListener(servletListener, "(objectClass=javax.servlet.Servlet)");
         worker.execute(this::republishAll);
         // a safety net for what no event announces (HttpService registrations, web applications)
         worker.scheduleWithFixedDelay(this::scan, 15, 15, TimeUnit.SECONDS);
@@ -109,7 +100,6 @@ public class RoutePublisher implements WebElementEventListener {
 
     @Deactivate
     void deactivate() {
-        context.removeServiceListener(servletListener);
         fastWorker.shutdownNow();
         worker.shutdownNow();
         try {
