@@ -35,7 +35,7 @@ trap cleanup EXIT
 ./karaf-ha up > /dev/null
 ./karaf-ha shell balancer "config:property-set -p io.karafha.balancer response.timeout.ms 2000" > /dev/null
 ./karaf-ha shell balancer "config:property-set -p io.karafha.balancer retry.interval.ms 5000" > /dev/null
-for i in $(seq 1 50); do curl -fs "$BALANCER" | grep -q 'node: karaf1' && break; sleep 0.2; done
+for _ in $(seq 1 50); do curl -fs "$BALANCER" | grep -q 'node: karaf1' && break; sleep 0.2; done
 
 # ms of a wrk latency figure such as 812.00us, 1.21ms, 2.00s
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
@@ -56,9 +56,9 @@ run() {
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 measure() { # CONNECTIONS -> sets D_* and P_* medians
-    local c=$1 d=() p=() i
+    local c=$1 d=() p=()
     run "$KARAF1" "$c" 3 > /dev/null; run "$BALANCER" "$c" 3 > /dev/null   # warm-up
-    for i in 1 2 3; do
+    for _ in 1 2 3; do
         d+=("$(run "$KARAF1" "$c" "$DURATION")")
         p+=("$(run "$BALANCER" "$c" "$DURATION")")
     done
@@ -76,13 +76,13 @@ LIGHT=("$D_RPS" "$P_RPS" "$D_P50" "$P_P50" "$D_P99" "$P_P99")
 
 # failover under load: SIGKILL of the master 3 s into a 12 s run
 ( sleep 3; ./karaf-ha kill karaf1 > /dev/null ) &
-read -r K_RPS K_P50 K_P99 K_MAX K_NON2XX K_ERR <<< "$(run "$BALANCER" 8 12)"
+read -r K_RPS _ _ K_MAX K_NON2XX K_ERR <<< "$(run "$BALANCER" 8 12)"
 wait
 # then SIGSTOP of the new master (karaf2) 3 s into a 12 s run, SIGCONT after the run
 ./karaf-ha start karaf1 > /dev/null
 PID2=$(cat "$KARAF_HA_HOME/karaf2.pid")
 ( sleep 3; kill -STOP "$PID2" ) &
-read -r S_RPS S_P50 S_P99 S_MAX S_NON2XX S_ERR <<< "$(run "$BALANCER" 8 12)"
+read -r S_RPS _ _ S_MAX S_NON2XX S_ERR <<< "$(run "$BALANCER" 8 12)"
 wait
 kill -CONT "$PID2"
 

@@ -18,7 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IMap;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import org.apache.karaf.cellar.core.CellarSupport;
 import org.apache.karaf.cellar.core.ClusterManager;
 import org.apache.karaf.cellar.core.Group;
@@ -78,6 +80,8 @@ public class ConfigSync extends CellarSupport implements ConfigurationListener, 
     private ConfigRepository configRepository;
     @Reference
     private EventProducer<ConfigSyncEvent> producer;
+    @Reference
+    private HazelcastInstance hazelcast;
 
     private final Switch eventSwitch = new BasicSwitch(HANDLER_FLAG);
     /** What this node last applied from, or published to, the cluster: per PID, ABSENT once deleted. */
@@ -87,6 +91,7 @@ public class ConfigSync extends CellarSupport implements ConfigurationListener, 
     /** One thread does all the work, so joins, local changes and cluster changes never interleave. */
     private ScheduledExecutorService worker;
     private volatile boolean joined;
+    private String lifecycleRegistration;
 
     @Activate
     void activate() {
@@ -95,10 +100,23 @@ public class ConfigSync extends CellarSupport implements ConfigurationListener, 
         setConfigurationAdmin(configAdmin);
         worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-config-sync"));
         worker.execute(this::join);
+        // After a partition heals, Hazelcast merges this node back but replays no event of what
+        // changed on the other side meanwhile: join again (pull newer versions, push local ones).
+        lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleState.MERGED) {
+                LOG.info("Cluster partition healed: configuration sync catches up with the cluster");
+                worker.execute(this::join);
+            }
+        });
     }
 
     @Deactivate
     void deactivate() {
+        try {
+            hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+        } catch (RuntimeException e) {
+            LOG.debug("lifecycle listener already gone", e);
+        }
         worker.shutdownNow();
     }
 

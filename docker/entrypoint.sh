@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+#
+# Karaf HA Failover - container entrypoint: configure this Karaf home as one cluster node from the
+# environment, then run Karaf in the foreground (logs on stdout, Java as PID 1 so that
+# `docker stop` is a clean Karaf shutdown).
+#
+# Installed in the image as bin/karaf-ha-entrypoint; it finds the Karaf home from its own place,
+# so the same file runs unchanged outside a container (the network-namespace test does that).
+#
+# Everything bin/karaf-ha-node configure reads (KARAF_HA_ROLE, KARAF_HA_NODE_NAME,
+# KARAF_HA_HAZELCAST_MEMBERS, KARAF_HA_ADMIN_PASSWORD, ...) plus:
+#   KARAF_HA_HAZELCAST_INTERFACE   default: this host's first IPv4 address (hostname -I)
+#   KARAF_HA_HAZELCAST_PUBLIC_ADDRESS  address[:port] other members should use, when it is not the
+#                                  bound one (NAT, a second network); default: none
+#   JAVA_MAX_MEM                   heap limit [384m: three nodes fit in 2 GB]
+#
+set -euo pipefail
+
+KARAF_HOME=$(cd "$(dirname "$0")/.." && pwd)
+cd "$KARAF_HOME"
+
+if [ -z "${KARAF_HA_HAZELCAST_INTERFACE:-}" ]; then
+    # In a container (or a network namespace) the first address is the one on the service network.
+    KARAF_HA_HAZELCAST_INTERFACE=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+(\.[0-9]+){3}$' | head -n 1 || true)
+    [ -n "$KARAF_HA_HAZELCAST_INTERFACE" ] || {
+        echo "karaf-ha-entrypoint: this host has no IPv4 address to bind Hazelcast to; set KARAF_HA_HAZELCAST_INTERFACE" >&2
+        exit 2
+    }
+    export KARAF_HA_HAZELCAST_INTERFACE
+fi
+export KARAF_HA_BIND_ADDRESS="${KARAF_HA_BIND_ADDRESS:-0.0.0.0}"
+export JAVA_MAX_MEM="${JAVA_MAX_MEM:-384m}"
+
+bin/karaf-ha-node configure
+
+# Java replaces this shell (KARAF_EXEC=exec): signals reach Karaf directly.
+export KARAF_EXEC=exec
+exec bin/karaf run "$@"

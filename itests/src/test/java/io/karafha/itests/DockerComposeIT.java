@@ -1,0 +1,165 @@
+package io.karafha.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * docker-compose.yml as Docker Compose resolves it ({@code docker-compose config}, no engine needed),
+ * and the Dockerfile checked against it. What these cannot prove (the image build itself) is covered
+ * by {@link NetnsComposeIT}, which runs the container entrypoint on three network namespaces.
+ */
+public class DockerComposeIT {
+
+    static final String PASSWORD = "compose-it-Secret1";
+    static final Path REPO = ComposeFile.repo().toPath();
+    private static ComposeFile compose;
+
+    @BeforeClass
+    public static void resolve() throws Exception {
+        compose = ComposeFile.resolve(env(PASSWORD));
+    }
+
+    static Map<String, String> env(String password) {
+        return password == null ? Map.of() : Map.of("KARAF_HA_ADMIN_PASSWORD", password);
+    }
+
+    @Test(timeout = 120_000)
+    public void threeServicesWithTheirRoles() {
+        assertEquals(Set.of("balancer", "karaf1", "karaf2"), compose.services().keySet());
+        for (String s : List.of("balancer", "karaf1", "karaf2")) {
+            Map<String, String> env = compose.environment(s);
+            assertEquals(s + " role", s.equals("balancer") ? "balancer" : "backend", env.get("KARAF_HA_ROLE"));
+            assertEquals(s + " node name", s, env.get("KARAF_HA_NODE_NAME"));
+            assertEquals(s + " Hazelcast members by service name", "balancer:5701,karaf1:5701,karaf2:5701", env.get("KARAF_HA_HAZELCAST_MEMBERS"));
+            assertEquals(s + " admin password from the environment", PASSWORD, env.get("KARAF_HA_ADMIN_PASSWORD"));
+            assertEquals(s + " restart policy", "unless-stopped", compose.service(s).get("restart"));
+            assertEquals(s + " image", "karaf-ha:1.0.0-SNAPSHOT", compose.service(s).get("image"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> build = (Map<String, Object>) compose.service(s).get("build");
+            assertEquals(s + " Dockerfile", "docker/Dockerfile", build.get("dockerfile"));
+            assertEquals(s + " one network", Set.of("karaf-ha"), networks(s));
+        }
+    }
+
+    @Test(timeout = 120_000)
+    public void healthChecksRunTheNodeHealthCommand() {
+        for (String s : compose.services().keySet()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> hc = (Map<String, Object>) compose.service(s).get("healthcheck");
+            assertEquals(s + " health check", List.of("CMD", "/opt/karaf/bin/karaf-ha-node", "health"), hc.get("test"));
+            assertEquals(s + " health interval", "10s", hc.get("interval"));
+        }
+    }
+
+    @Test(timeout = 120_000)
+    public void balancerWaitsForHealthyBackendsAndKaraf1StartsFirst() {
+        assertEquals(Map.of("karaf1", Map.of("condition", "service_healthy"), "karaf2", Map.of("condition", "service_healthy")),
+                compose.service("balancer").get("depends_on"));
+        assertEquals(Map.of("karaf1", Map.of("condition", "service_healthy")), compose.service("karaf2").get("depends_on"));
+        assertNull("karaf1 waits for nobody", compose.service("karaf1").get("depends_on"));
+    }
+
+    @Test(timeout = 120_000)
+    public void onlyTheBalancerPublishesPortsAndSshOnlyOnLoopback() {
+        assertNull("karaf1 publishes nothing", compose.service("karaf1").get("ports"));
+        assertNull("karaf2 publishes nothing", compose.service("karaf2").get("ports"));
+        List<String> ports = new ArrayList<>();
+        for (Object p : (List<?>) compose.service("balancer").get("ports")) {
+            if (p instanceof Map) {
+                Map<?, ?> m = (Map<?, ?>) p;
+                ports.add((m.get("host_ip") == null ? "" : m.get("host_ip") + ":") + m.get("published") + ":" + m.get("target"));
+            } else {
+                ports.add(String.valueOf(p).replace("/tcp", ""));
+            }
+        }
+        assertEquals(List.of("8181:8181", "127.0.0.1:8101:8101"), ports);
+    }
+
+    @Test(timeout = 120_000)
+    public void noNamedVolumes() {
+        assertNull("no top-level volumes", compose.top("volumes"));
+        for (String s : compose.services().keySet()) {
+            assertNull(s + " mounts nothing", compose.service(s).get("volumes"));
+        }
+    }
+
+    @Test(timeout = 120_000)
+    public void thereIsNoDefaultPassword() throws Exception {
+        ComposeFile.Result r = ComposeFile.run(env(null), "config");
+        assertNotEquals("compose resolved without a password:\n" + r.output, 0, r.exitCode);
+        assertTrue("the error names the variable: " + r.output, r.output.contains("set KARAF_HA_ADMIN_PASSWORD"));
+        ComposeFile.Result empty = ComposeFile.run(env(""), "config");
+        assertNotEquals("compose resolved with an empty password", 0, empty.exitCode);
+    }
+
+    /** The Dockerfile cannot be built here (no engine); check what it promises against the compose file and the build. */
+    @Test(timeout = 120_000)
+    public void dockerfileMatchesComposeAndTheBuild() throws IOException {
+        String dockerfile = Files.readString(REPO.resolve("docker/Dockerfile"), StandardCharsets.UTF_8);
+        String version = System.getProperty("project.version", "1.0.0-SNAPSHOT");
+        Matcher copy = Pattern.compile("(?m)^COPY (distribution/target/karaf-ha-distribution-)\\$\\{KARAF_HA_VERSION}(\\.tar\\.gz) ").matcher(dockerfile);
+        assertTrue("the image is made from the distribution tarball", copy.find());
+        File tarball = REPO.resolve(copy.group(1) + version + copy.group(2)).toFile();
+        assertTrue("the tarball the Dockerfile copies exists after mvn install: " + tarball, tarball.isFile());
+        assertTrue("ARG default is the project version", dockerfile.contains("ARG KARAF_HA_VERSION=" + version));
+        assertTrue("the entrypoint is the project's script", dockerfile.contains("COPY docker/entrypoint.sh ")
+                && dockerfile.contains("ENTRYPOINT [\"/opt/karaf/bin/karaf-ha-entrypoint\"]"));
+        assertTrue("health check is the same command as in compose",
+                dockerfile.contains("CMD [\"/opt/karaf/bin/karaf-ha-node\", \"health\"]"));
+        Matcher user = Pattern.compile("(?m)^USER (\\S+)").matcher(dockerfile);
+        assertTrue("the image sets a user", user.find());
+        assertNotEquals("the image does not run as root", "root", user.group(1));
+        assertFalse("nothing is downloaded into the image", dockerfile.matches("(?s).*\\b(curl|wget|apt-get|ADD https?:).*"));
+        Set<String> exposed = new TreeSet<>();
+        Matcher expose = Pattern.compile("(?m)^EXPOSE (.+)$").matcher(dockerfile);
+        while (expose.find()) {
+            exposed.addAll(List.of(expose.group(1).trim().split("\\s+")));
+        }
+        assertTrue("the image exposes HTTP and Hazelcast: " + exposed, exposed.containsAll(Set.of("8181", "5701")));
+    }
+
+    /** The entrypoint, the node script and the launcher pass ShellCheck (warnings and errors). */
+    @Test(timeout = 120_000)
+    public void shellScriptsPassShellCheck() throws Exception {
+        List<String> command = new ArrayList<>(List.of("shellcheck", "-S", "warning"));
+        for (String script : List.of("docker/entrypoint.sh", "distribution/src/main/assembly/bin/karaf-ha-node",
+                "distribution/src/main/assembly/bin/setenv", "karaf-ha", "bench/run.sh", ".ci/run")) {
+            command.add(REPO.resolve(script).toString());
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException notInstalled) {
+            throw new AssertionError("shellcheck is not installed (apt-get install shellcheck; .ci/run does)", notInstalled);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("shellcheck did not finish", p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("shellcheck findings:\n" + out, 0, p.exitValue());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> networks(String service) {
+        Object n = compose.service(service).get("networks");
+        return n instanceof Map ? ((Map<String, Object>) n).keySet() : new TreeSet<>((List<String>) n);
+    }
+}
