@@ -9,7 +9,10 @@
 #
 # Everything bin/karaf-ha-node configure reads (KARAF_HA_ROLE, KARAF_HA_NODE_NAME,
 # KARAF_HA_HAZELCAST_MEMBERS, KARAF_HA_ADMIN_PASSWORD, ...) plus:
-#   KARAF_HA_HAZELCAST_INTERFACE   default: this host's first IPv4 address (hostname -I)
+#   KARAF_HA_HAZELCAST_INTERFACE   default: a.b.*.* where a.b.c.d is this host's first IPv4
+#                                  address (hostname -I). A pattern, not the one address: Hazelcast
+#                                  also filters members given by name (balancer, karaf1, ...) through
+#                                  it, so it must match the other members' addresses too.
 #   KARAF_HA_HAZELCAST_PUBLIC_ADDRESS  address[:port] other members should use, when it is not the
 #                                  bound one (NAT, a second network); default: none
 #   JAVA_MAX_MEM                   heap limit [384m: three nodes fit in 2 GB]
@@ -21,11 +24,13 @@ cd "$KARAF_HOME"
 
 if [ -z "${KARAF_HA_HAZELCAST_INTERFACE:-}" ]; then
     # In a container (or a network namespace) the first address is the one on the service network.
-    KARAF_HA_HAZELCAST_INTERFACE=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+(\.[0-9]+){3}$' | head -n 1 || true)
-    [ -n "$KARAF_HA_HAZELCAST_INTERFACE" ] || {
+    address=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+(\.[0-9]+){3}$' | head -n 1 || true)
+    [ -n "$address" ] || {
         echo "karaf-ha-entrypoint: this host has no IPv4 address to bind Hazelcast to; set KARAF_HA_HAZELCAST_INTERFACE" >&2
         exit 2
     }
+    # 172.18.0.3 -> 172.18.*.*: this host's network (Compose's are /16), and the members on it
+    KARAF_HA_HAZELCAST_INTERFACE="${address%.*.*}.*.*"
     export KARAF_HA_HAZELCAST_INTERFACE
 fi
 export KARAF_HA_BIND_ADDRESS="${KARAF_HA_BIND_ADDRESS:-0.0.0.0}"
