@@ -138,6 +138,42 @@ public class DockerComposeIT {
         assertTrue("the image exposes HTTP and Hazelcast: " + exposed, exposed.containsAll(Set.of("8181", "5701")));
     }
 
+    /**
+     * The Dockerfile passes the checks Docker's own parser makes (instructions, flags, durations,
+     * ports), through dockerfile-utils (the VS Code Docker extension's validator), pinned in
+     * docker/lint/package-lock.json and installed with npm into target/.
+     */
+    @Test(timeout = 300_000)
+    public void dockerfilePassesTheDockerfileLinter() throws Exception {
+        Path work = Path.of(System.getProperty("build.dir", "target"), "dockerfile-lint");
+        Files.createDirectories(work);
+        for (String f : List.of("package.json", "package-lock.json")) {
+            Files.copy(REPO.resolve("docker/lint/" + f), work.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.isExecutable(work.resolve("node_modules/.bin/dockerfile-utils"))) {
+            String out = exec(work, 240, "npm", "ci", "--no-audit", "--no-fund");
+            assertTrue("npm ci failed:\n" + out, Files.isExecutable(work.resolve("node_modules/.bin/dockerfile-utils")));
+        }
+        Process p = new ProcessBuilder(work.resolve("node_modules/.bin/dockerfile-utils").toString(), "lint",
+                REPO.resolve("docker/Dockerfile").toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("linter did not finish", p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("docker/Dockerfile lint findings:\n" + out, 0, p.exitValue());
+        assertEquals("no findings", "", out.trim());
+    }
+
+    private static String exec(Path dir, int seconds, String... command) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        } catch (IOException missing) {
+            throw new AssertionError(command[0] + " is not installed (Node.js and npm are needed to lint the Dockerfile)", missing);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(String.join(" ", command) + " did not finish in " + seconds + " s", p.waitFor(seconds, TimeUnit.SECONDS));
+        return out + "\n(exit " + p.exitValue() + ")";
+    }
+
     /** The entrypoint, the node script and the launcher pass ShellCheck (warnings and errors). */
     @Test(timeout = 120_000)
     public void shellScriptsPassShellCheck() throws Exception {
