@@ -24,6 +24,7 @@ public final class EndpointTable {
         EndpointState state = EndpointState.LIVE;
         long downUntil;
         String reason;
+        boolean hung;
 
         Entry(Endpoint endpoint) {
             this.endpoint = endpoint;
@@ -37,6 +38,7 @@ public final class EndpointTable {
             state = EndpointState.LIVE;
             downUntil = 0;
             reason = null;
+            hung = false;
         }
     }
 
@@ -109,7 +111,16 @@ public final class EndpointTable {
      *
      * @return true if it was LIVE before (so the caller logs the failure once)
      */
-    public synchronized boolean markDown(Endpoint endpoint, long nowMillis, long retryIntervalMs, String reason) {
+    public boolean markDown(Endpoint endpoint, long nowMillis, long retryIntervalMs, String reason) {
+        return markDown(endpoint, nowMillis, retryIntervalMs, reason, false);
+    }
+
+    /**
+     * As {@link #markDown(Endpoint, long, long, String)}; {@code hung} records that the endpoint
+     * accepted the request and then did not answer within the response timeout (shown as "hung").
+     */
+    public synchronized boolean markDown(Endpoint endpoint, long nowMillis, long retryIntervalMs, String reason,
+                                         boolean hung) {
         Entry e = entries.get(endpoint);
         if (e == null || e.state == EndpointState.DRAINED) {
             return false;
@@ -119,6 +130,7 @@ public final class EndpointTable {
         long interval = Math.max(0, retryIntervalMs);
         e.downUntil = nowMillis > Long.MAX_VALUE - interval ? Long.MAX_VALUE : nowMillis + interval;
         e.reason = reason;
+        e.hung = hung;
         moveToEnd(e);
         return wasLive;
     }
@@ -142,6 +154,7 @@ public final class EndpointTable {
         e.state = EndpointState.DRAINED;
         e.downUntil = 0;
         e.reason = null;
+        e.hung = false;
         return true;
     }
 
@@ -166,7 +179,7 @@ public final class EndpointTable {
     public synchronized List<EndpointStatus> snapshot(long nowMillis) {
         List<EndpointStatus> rows = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
-            rows.add(new EndpointStatus(e.endpoint, e.state, e.downUntil, e.reason, e.eligible(nowMillis)));
+            rows.add(new EndpointStatus(e.endpoint, e.state, e.downUntil, e.reason, e.hung, e.eligible(nowMillis)));
         }
         return List.copyOf(rows);
     }

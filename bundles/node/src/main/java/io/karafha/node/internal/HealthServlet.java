@@ -14,13 +14,18 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.Member;
 import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
+import io.karafha.node.RouteHealth;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * GET /karaf-ha/health: this node's readiness as JSON: its name, the cluster members it sees and
- * the Cellar groups it is in. 200 when it is a running member of a cluster and in at least one
- * group, 503 otherwise. The local launcher and the Docker health check wait on it.
+ * GET /karaf-ha/health: this node's readiness as JSON: its name, the cluster members it sees, the
+ * Cellar groups it is in and the routes it knows. 200 when it is a running member of a cluster, in
+ * at least one group, and the route registry can be read (a node with no route yet is ready: the
+ * backends' routes come after the balancer, and the launcher waits for both); 503 otherwise. The
+ * local launcher and the Docker health check wait on it.
  */
 @Component(
         name = "io.karafha.node.health",
@@ -39,6 +44,9 @@ public class HealthServlet extends HttpServlet {
     @Reference
     private transient GroupManager groupManager;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile RouteHealth routeHealth;
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         boolean running = hazelcast.getLifecycleService().isRunning();
@@ -52,7 +60,11 @@ public class HealthServlet extends HttpServlet {
                 groups.add(g.getName());
             }
         }
-        boolean ready = running && !members.isEmpty() && !groups.isEmpty();
+        RouteHealth rh = routeHealth;
+        RouteHealth.Status routes = rh == null
+                ? new RouteHealth.Status("unknown", false, 0, 0, "the route registry (bundle io.karafha.balancer) is not active")
+                : rh.status();
+        boolean ready = running && !members.isEmpty() && !groups.isEmpty() && routes.readable();
         resp.setStatus(ready ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         resp.setContentType("application/json;charset=UTF-8");
         resp.setHeader("Cache-Control", "no-store");
@@ -60,7 +72,11 @@ public class HealthServlet extends HttpServlet {
                 + ",\"ready\":" + ready
                 + ",\"members\":" + members.size()
                 + ",\"memberAddresses\":" + Json.array(members)
-                + ",\"groups\":" + Json.array(groups) + "}");
+                + ",\"groups\":" + Json.array(groups)
+                + ",\"role\":" + Json.quote(routes.role())
+                + ",\"routes\":{\"readable\":" + routes.readable() + ",\"known\":" + routes.known()
+                + ",\"local\":" + routes.local()
+                + (routes.note() == null ? "" : ",\"note\":" + Json.quote(routes.note())) + "}}");
     }
 
     /** Just enough JSON for string values; no library needed for a four-field answer. */

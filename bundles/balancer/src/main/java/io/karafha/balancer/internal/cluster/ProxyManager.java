@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -19,7 +20,9 @@ import io.karafha.balancer.internal.BalancerSettings;
 import io.karafha.balancer.internal.EndpointTable;
 import io.karafha.balancer.internal.InvalidSettingsException;
 import io.karafha.balancer.internal.proxy.ProxyEngine;
+import io.karafha.balancer.internal.proxy.ProxyListener;
 import io.karafha.balancer.internal.proxy.ProxyServlet;
+import io.karafha.balancer.internal.proxy.RouteCounters;
 import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.osgi.framework.BundleContext;
@@ -64,7 +67,10 @@ public class ProxyManager implements RouteRegistry.Listener {
     private volatile HttpServiceRuntime runtime;
 
     private final Map<String, Proxy> proxies = new ConcurrentHashMap<>();
-    private final ProxyLog log = new ProxyLog();
+    private final RouteCounters counters = new RouteCounters();
+    private final ProxyListener events = ProxyListener.both(new ProxyLog(), counters);
+    /** Endpoints drained by hand, per path: kept while a route goes and comes back, until restored. */
+    private final Map<String, Set<Endpoint>> drained = new ConcurrentHashMap<>();
     private BundleContext context;
     private volatile BalancerSettings settings = BalancerSettings.defaults();
     private volatile boolean enabled;
@@ -140,6 +146,71 @@ public class ProxyManager implements RouteRegistry.Listener {
         return new TreeMap<>(proxies.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().table)));
     }
 
+    /** @return the request counters per path and endpoint */
+    public RouteCounters counters() {
+        return counters;
+    }
+
+    /** @return the settings in force (the last good ones) */
+    public BalancerSettings settings() {
+        return settings;
+    }
+
+    /** @return true if this node proxies the cluster's routes ({@code proxy = true}) */
+    public boolean isProxy() {
+        return enabled;
+    }
+
+    /**
+     * Takes an endpoint of a proxied route out by hand: no request goes to it until it is restored
+     * (no automatic retry). Local to this balancer, in memory: it survives the route going and coming
+     * back and the endpoint re-registering, not a restart of the balancer.
+     *
+     * @return false if it was drained already
+     * @throws IllegalArgumentException if the path is not proxied here or has no such endpoint
+     */
+    public boolean drain(String path, Endpoint endpoint) {
+        EndpointTable table = table(path, endpoint);
+        drained.computeIfAbsent(path, p -> ConcurrentHashMap.newKeySet()).add(endpoint);
+        boolean changed = table.drain(endpoint);
+        if (changed) {
+            LOG.info("Route {}: endpoint {} ({}) drained by hand: no request goes to it until it is restored",
+                    path, endpoint.getUrl(), endpoint.getNodeId());
+        }
+        return changed;
+    }
+
+    /**
+     * Puts a drained endpoint back; it comes back at the end of the order (a follower).
+     *
+     * @return false if it was not drained
+     * @throws IllegalArgumentException if the path is not proxied here or has no such endpoint
+     */
+    public boolean restore(String path, Endpoint endpoint) {
+        EndpointTable table = table(path, endpoint);
+        Set<Endpoint> set = drained.get(path);
+        if (set != null) {
+            set.remove(endpoint);
+        }
+        boolean changed = table.restore(endpoint);
+        if (changed) {
+            LOG.info("Route {}: endpoint {} ({}) restored by hand: it takes requests again, after the others",
+                    path, endpoint.getUrl(), endpoint.getNodeId());
+        }
+        return changed;
+    }
+
+    private EndpointTable table(String path, Endpoint endpoint) {
+        Proxy proxy = proxies.get(path);
+        if (proxy == null) {
+            throw new IllegalArgumentException("Route " + path + " is not proxied by this node");
+        }
+        if (!proxy.endpoints.contains(endpoint)) {
+            throw new IllegalArgumentException("Route " + path + " has no endpoint " + endpoint.getUrl() + " (" + endpoint.getNodeId() + ")");
+        }
+        return proxy.table;
+    }
+
     private void syncAll() {
         try {
             Map<String, Route> routes = currentRoutes();
@@ -197,16 +268,18 @@ public class ProxyManager implements RouteRegistry.Listener {
             proxy = new Proxy();
             proxy.table.update(route.getEndpoints());
             proxy.endpoints = route.getEndpoints();
+            drained.getOrDefault(path, Set.of()).forEach(proxy.table::drain);
             Proxy p = proxy;
             Hashtable<String, Object> props = new Hashtable<>();
             props.put("osgi.http.whiteboard.servlet.pattern", path.equals("/") ? new String[] {"/"} : new String[] {path, path + "/*"});
             props.put("osgi.http.whiteboard.servlet.name", RoutePublisher.PROXY_SERVLET_PREFIX + path);
-            proxy.registration = context.registerService(Servlet.class, new ProxyServlet(path, () -> p.table, engine, log), props);
+            proxy.registration = context.registerService(Servlet.class, new ProxyServlet(path, () -> p.table, engine, events), props);
             proxies.put(path, proxy);
             LOG.info("Route {} added: endpoints {}", path, urls(route.getEndpoints()));
         } else if (!proxy.endpoints.equals(route.getEndpoints())) {
             proxy.table.update(route.getEndpoints());
             proxy.endpoints = route.getEndpoints();
+            drained.getOrDefault(path, Set.of()).forEach(proxy.table::drain);
             LOG.info("Route {} endpoints now {}", path, urls(route.getEndpoints()));
         }
     }

@@ -6,12 +6,12 @@ import io.karafha.balancer.Endpoint;
 import io.karafha.balancer.internal.InvalidSettingsException;
 
 /** The role keys of {@code io.karafha.balancer} besides the proxy settings: publish, proxy, advertised.url. */
-final class RoleSwitches {
+public final class RoleSwitches {
 
     private RoleSwitches() {
     }
 
-    static boolean flag(Map<String, ?> config, String key, boolean fallback) {
+    public static boolean flag(Map<String, ?> config, String key, boolean fallback) {
         Object v = config.get(key);
         if (v == null) {
             return fallback;
@@ -24,7 +24,7 @@ final class RoleSwitches {
     }
 
     /** advertised.url: how the balancer reaches this node, when not http://cluster-address:http-port. */
-    static String advertisedUrl(Map<String, ?> config) {
+    public static String advertisedUrl(Map<String, ?> config) {
         Object v = config.get("advertised.url");
         if (v == null || v.toString().isBlank()) {
             return null;

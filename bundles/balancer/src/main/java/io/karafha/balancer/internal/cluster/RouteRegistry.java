@@ -14,6 +14,9 @@ import com.hazelcast.core.IMap;
 import com.hazelcast.core.Member;
 import com.hazelcast.core.MembershipAdapter;
 import com.hazelcast.core.MembershipEvent;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.karafha.balancer.Endpoint;
 import io.karafha.balancer.Route;
 import org.apache.karaf.cellar.core.ClusterManager;
@@ -37,6 +40,8 @@ public class RouteRegistry {
 
     static final String MAP_PREFIX = "io.karafha.routes.";
     static final String ORDER_COUNTER = "io.karafha.routes.order";
+    /** node id -> karaf.name of every running member that has this bundle, so people see "karaf1". */
+    static final String NODE_NAMES = "io.karafha.nodes";
     private static final Logger LOG = LoggerFactory.getLogger(RouteRegistry.class);
 
     /** Told when the registry changed without a route event: a member left or joined. */
@@ -52,16 +57,28 @@ public class RouteRegistry {
     private HazelcastInstance hazelcast;
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, String> knownNames = new java.util.concurrent.ConcurrentHashMap<>();
+    private String namesRegistration;
     private String membershipRegistration;
 
     @Activate
     void activate() {
+        try {
+            IMap<String, String> names = hazelcast.getMap(NODE_NAMES);
+            namesRegistration = names.addEntryListener(new NameListener(), true);
+            names.set(localNodeId(), System.getProperty("karaf.name", localNodeId()));
+            knownNames.putAll(names);
+        } catch (RuntimeException e) {
+            LOG.warn("This node's name could not be written to the cluster: {}", e.toString());
+        }
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
             @Override
             public void memberRemoved(MembershipEvent event) {
                 String nodeId = nodeId(event.getMember());
                 LOG.info("Cluster member {} left: its routes are removed", nodeId);
                 pruneNode(nodeId);
+                hazelcast.getMap(NODE_NAMES).delete(nodeId);
+                knownNames.remove(nodeId);
                 listeners.forEach(l -> l.nodeLeft(nodeId));
             }
 
@@ -73,8 +90,34 @@ public class RouteRegistry {
         });
     }
 
+    /** Keeps {@link #knownNames} in step with the cluster map. */
+    private final class NameListener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
+            EntryRemovedListener<String, String> {
+        @Override
+        public void entryAdded(com.hazelcast.core.EntryEvent<String, String> e) {
+            knownNames.put(e.getKey(), e.getValue());
+        }
+
+        @Override
+        public void entryUpdated(com.hazelcast.core.EntryEvent<String, String> e) {
+            knownNames.put(e.getKey(), e.getValue());
+        }
+
+        @Override
+        public void entryRemoved(com.hazelcast.core.EntryEvent<String, String> e) {
+            knownNames.remove(e.getKey());
+        }
+    }
+
     @Deactivate
     void deactivate() {
+        try {
+            if (namesRegistration != null) {
+                hazelcast.getMap(NODE_NAMES).removeEntryListener(namesRegistration);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("name listener already gone", e);
+        }
         try {
             hazelcast.getCluster().removeMembershipListener(membershipRegistration);
         } catch (RuntimeException e) {
@@ -92,6 +135,27 @@ public class RouteRegistry {
 
     public String localNodeId() {
         return clusterManager.getNode().getId();
+    }
+
+    /**
+     * @return node id -> Karaf name (karaf.name) of the members that told theirs, from a local copy
+     *         kept by map events: never waits on the cluster, even while a member hangs
+     */
+    public Map<String, String> nodeNames() {
+        return new TreeMap<>(knownNames);
+    }
+
+    /** @return the Hazelcast member ids ("host:port"), this node's first */
+    public List<String> memberIds() {
+        List<String> ids = new ArrayList<>();
+        ids.add(localNodeId());
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            String id = nodeId(m);
+            if (!ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        return ids;
     }
 
     /** Registers (or registers again, at the end) this node as an endpoint of the path. */

@@ -101,7 +101,7 @@ final class Forwarding {
                     done(502, endpoint);
                     return;
                 }
-                markDown(endpoint, reason);
+                markDown(endpoint, reason, !connectFailure && isTimeout(failure));
                 if (next != null && mayReplay(attempt, connectFailure)) {
                     events.failover(routePath, endpoint, next, reason);
                     continue;
@@ -119,7 +119,7 @@ final class Forwarding {
             int status = response.getStatus();
             if (classifier.isFailureStatus(status)) {
                 String reason = "HTTP " + status;
-                markDown(endpoint, reason);
+                markDown(endpoint, reason, false);
                 if (next != null && mayReplay(attempt, false)) {
                     attempt.discard(reason);
                     attempt.finish(1000);
@@ -152,6 +152,17 @@ final class Forwarding {
     }
 
     /** @return true if the cause chain shows the connection was never established */
+    /** @return true if a timeout (response or idle timeout) is anywhere in the cause chain */
+    static boolean isTimeout(Throwable t) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
+            if (c instanceof java.util.concurrent.TimeoutException || c instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean isConnectFailure(Throwable t) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
@@ -250,7 +261,7 @@ final class Forwarding {
     private void backendBroke(Endpoint endpoint, IOException e, long total) throws IOException {
         String reason = describe(e);
         if (classifier.isFailure(e)) {
-            markDown(endpoint, reason);
+            markDown(endpoint, reason, isTimeout(e));
         }
         broken(endpoint, reason, total);
     }
@@ -273,8 +284,10 @@ final class Forwarding {
         return d.length() > MAX_REASON ? d.substring(0, MAX_REASON - 3) + "..." : d;
     }
 
-    private void markDown(Endpoint endpoint, String reason) {
-        if (table.markDown(endpoint, clock.getAsLong(), settings.getRetryIntervalMs(), reason)) {
+    /** @param hung the backend took the request and then stayed silent past the response timeout */
+    private void markDown(Endpoint endpoint, String reason, boolean hung) {
+        events.attemptFailed(routePath, endpoint, reason, hung);
+        if (table.markDown(endpoint, clock.getAsLong(), settings.getRetryIntervalMs(), reason, hung)) {
             events.endpointDown(routePath, endpoint, reason);
         }
     }

@@ -277,6 +277,15 @@ public final class ProxyEngine {
         }
 
         @Override
+        public void attemptFailed(String routePath, Endpoint endpoint, String reason, boolean hung) {
+            try {
+                delegate.attemptFailed(routePath, endpoint, reason, hung);
+            } catch (RuntimeException ignored) {
+                // a listener must not break proxying
+            }
+        }
+
+        @Override
         public void endpointUp(String routePath, Endpoint endpoint) {
             try {
                 delegate.endpointUp(routePath, endpoint);

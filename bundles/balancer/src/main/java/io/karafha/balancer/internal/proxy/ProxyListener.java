@@ -17,6 +17,15 @@ public interface ProxyListener {
     default void endpointDown(String routePath, Endpoint endpoint, String reason) {
     }
 
+    /**
+     * One try of a request on an endpoint failed (listed exception, timeout or failover status);
+     * called for every failed try, before {@link #endpointDown} and {@link #failover}.
+     *
+     * @param hung the endpoint took the request and then sent nothing within the response timeout
+     */
+    default void attemptFailed(String routePath, Endpoint endpoint, String reason, boolean hung) {
+    }
+
     /** An endpoint that was DOWN answered successfully and is LIVE again. */
     default void endpointUp(String routePath, Endpoint endpoint) {
     }
@@ -41,5 +50,46 @@ public interface ProxyListener {
      * went away.
      */
     default void requestFailed(String routePath, Endpoint endpoint, String reason) {
+    }
+
+    /** @return a listener that calls {@code first}, then {@code second} */
+    static ProxyListener both(ProxyListener first, ProxyListener second) {
+        return new ProxyListener() {
+            @Override
+            public void endpointDown(String routePath, Endpoint endpoint, String reason) {
+                first.endpointDown(routePath, endpoint, reason);
+                second.endpointDown(routePath, endpoint, reason);
+            }
+
+            @Override
+            public void attemptFailed(String routePath, Endpoint endpoint, String reason, boolean hung) {
+                first.attemptFailed(routePath, endpoint, reason, hung);
+                second.attemptFailed(routePath, endpoint, reason, hung);
+            }
+
+            @Override
+            public void endpointUp(String routePath, Endpoint endpoint) {
+                first.endpointUp(routePath, endpoint);
+                second.endpointUp(routePath, endpoint);
+            }
+
+            @Override
+            public void failover(String routePath, Endpoint from, Endpoint to, String reason) {
+                first.failover(routePath, from, to, reason);
+                second.failover(routePath, from, to, reason);
+            }
+
+            @Override
+            public void requestDone(String routePath, Endpoint endpoint, int status, long nanos) {
+                first.requestDone(routePath, endpoint, status, nanos);
+                second.requestDone(routePath, endpoint, status, nanos);
+            }
+
+            @Override
+            public void requestFailed(String routePath, Endpoint endpoint, String reason) {
+                first.requestFailed(routePath, endpoint, reason);
+                second.requestFailed(routePath, endpoint, reason);
+            }
+        };
     }
 }
