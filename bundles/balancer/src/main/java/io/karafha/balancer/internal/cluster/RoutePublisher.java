@@ -67,6 +67,21 @@ public class RoutePublisher implements WebElementEventListener {
     private ScheduledFuture<?> pending;
 
     private BundleContext context;
+    /** A healed partition: compare with the registry at once instead of at the next 15 s pass. */
+    private final RouteRegistry.Listener mergeListener = new RouteRegistry.Listener() {
+        @Override
+        public void nodeLeft(String nodeId) {
+        }
+
+        @Override
+        public void nodeJoined(String nodeId) {
+        }
+
+        @Override
+        public void merged() {
+            schedule();
+        }
+    };
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) {
@@ -77,6 +92,7 @@ public class RoutePublisher implements WebElementEventListener {
         worker.execute(this::republishAll);
         // a safety net for what no event announces (HttpService registrations, web applications)
         worker.scheduleWithFixedDelay(this::scan, 15, 15, TimeUnit.SECONDS);
+        registry.addListener(mergeListener);
     }
 
     @Modified
@@ -100,6 +116,7 @@ public class RoutePublisher implements WebElementEventListener {
 
     @Deactivate
     void deactivate() {
+        registry.removeListener(mergeListener);
         fastWorker.shutdownNow();
         worker.shutdownNow();
         try {

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IMap;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.Member;
 import com.hazelcast.core.MembershipAdapter;
 import com.hazelcast.core.MembershipEvent;
@@ -49,6 +50,10 @@ public class RouteRegistry {
         void nodeLeft(String nodeId);
 
         void nodeJoined(String nodeId);
+
+        /** This node was cut off from the cluster and has just been merged back (a partition healed). */
+        default void merged() {
+        }
     }
 
     @Reference
@@ -60,6 +65,7 @@ public class RouteRegistry {
     private final Map<String, String> knownNames = new java.util.concurrent.ConcurrentHashMap<>();
     private String namesRegistration;
     private String membershipRegistration;
+    private String lifecycleRegistration;
 
     @Activate
     void activate() {
@@ -86,6 +92,21 @@ public class RouteRegistry {
             public void memberAdded(MembershipEvent event) {
                 String nodeId = nodeId(event.getMember());
                 listeners.forEach(l -> l.nodeJoined(nodeId));
+            }
+        });
+        // A healed partition: the others pruned this node, and the merge drops its old entries
+        // (DiscardMergePolicy in hazelcast.xml): say who it is again, and let the publisher register
+        // its routes again, at the end of the order.
+        lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                LOG.info("Cluster partition healed: this node ({}) registers its routes again, after the others", localNodeId());
+                try {
+                    hazelcast.getMap(NODE_NAMES).set(localNodeId(), System.getProperty("karaf.name", localNodeId()));
+                    knownNames.putAll(hazelcast.<String, String>getMap(NODE_NAMES));
+                } catch (RuntimeException e) {
+                    LOG.warn("This node's name could not be written to the cluster: {}", e.toString());
+                }
+                listeners.forEach(Listener::merged);
             }
         });
     }
@@ -117,6 +138,11 @@ public class RouteRegistry {
             }
         } catch (RuntimeException e) {
             LOG.debug("name listener already gone", e);
+        }
+        try {
+            hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+        } catch (RuntimeException e) {
+            LOG.debug("lifecycle listener already gone", e);
         }
         try {
             hazelcast.getCluster().removeMembershipListener(membershipRegistration);
