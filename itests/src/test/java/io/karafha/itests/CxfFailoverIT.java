@@ -40,8 +40,7 @@ public class CxfFailoverIT {
 
     @BeforeClass
     public static void up() throws Exception {
-        cluster.karafHa(120, "clean");
-        cluster.karafHa(300, "up");
+        cluster.startFresh();
         // the backends publish Foo; Cellar's feature sync may also carry karaf1's install to karaf2
         install("karaf1", "ha-cxf-demo");
         install("karaf2", "ha-cxf-demo");

@@ -30,8 +30,7 @@ public class FailoverIT {
 
     @BeforeClass
     public static void up() throws Exception {
-        cluster.karafHa(120, "clean");
-        cluster.karafHa(300, "up");
+        cluster.startFresh();
         // a hang is detected after 2 s, a failed endpoint is retried after 5 s
         balancerSettings("response.timeout.ms 2000", "retry.interval.ms 5000");
         awaitBalancerLog("response.timeout.ms=2000", "retry.interval.ms=5000");
@@ -71,37 +70,11 @@ public class FailoverIT {
         cluster.karafHa(120, "down");
     }
 
-    /** The node named in a /hello answer, or the status line when it is no 200. */
-    static String servedBy(String answer) {
-        if (!answer.startsWith("200\n")) {
-            return "status " + answer.split("\n", 2)[0];
-        }
-        for (String line : answer.split("\n")) {
-            if (line.startsWith("node: ")) {
-                return line.substring(6).trim();
-            }
-        }
-        return "no node line";
-    }
-
-    private static void awaitServedBy(String node, long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        String last = "";
-        while (System.currentTimeMillis() < deadline) {
-            last = servedBy(cluster.get("balancer", "/hello"));
-            if (last.equals(node)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the balancer's /hello is not served by " + node + " within " + timeoutMillis + " ms; last: " + last);
-    }
-
     @Test(timeout = 120_000)
     public void a_theBalancerServesHelloFromTheMasterKaraf1() throws Exception {
-        awaitServedBy("karaf1", 30_000);
+        cluster.awaitHelloServedBy("karaf1", 30_000);
         for (int i = 0; i < 20; i++) {
-            assertEquals("karaf1", servedBy(cluster.get("balancer", "/hello")));
+            assertEquals("karaf1", cluster.helloServedBy());
         }
     }
 
@@ -114,10 +87,10 @@ public class FailoverIT {
             assertTrue("no log line names connect.timeout.ms", System.currentTimeMillis() < deadline);
             Thread.sleep(100);
         }
-        assertEquals("karaf1", servedBy(cluster.get("balancer", "/hello")));
+        assertEquals("karaf1", cluster.helloServedBy());
         balancerSettings("connect.timeout.ms 1000");
         awaitBalancerLog("connect.timeout.ms=1000", "response.timeout.ms=2000", "retry.interval.ms=5000");
-        assertEquals("karaf1", servedBy(cluster.get("balancer", "/hello")));
+        assertEquals("karaf1", cluster.helloServedBy());
         String meta = cluster.shell("balancer", "config:meta io.karafha.balancer");
         assertTrue("config:meta describes the settings:\n" + meta, meta.contains("response.timeout.ms") && meta.contains("retry.interval.ms"));
     }
@@ -147,7 +120,7 @@ public class FailoverIT {
                 killed = true;
             }
             long t0 = System.nanoTime();
-            String by = servedBy(cluster.get("balancer", "/hello"));
+            String by = cluster.helloServedBy();
             worst = Math.max(worst, (System.nanoTime() - t0) / 1_000_000);
             (killed ? after : before).add(by);
         }
@@ -165,7 +138,7 @@ public class FailoverIT {
         cluster.karafHa(300, "start", "karaf1");
         Thread.sleep(5000); // karaf1 publishes its routes again, at the end of the list
         for (int i = 0; i < 30; i++) {
-            assertEquals("the survivor karaf2 stays master", "karaf2", servedBy(cluster.get("balancer", "/hello")));
+            assertEquals("the survivor karaf2 stays master", "karaf2", cluster.helloServedBy());
         }
     }
 
@@ -179,7 +152,7 @@ public class FailoverIT {
             List<String> by = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 long t0 = System.nanoTime();
-                by.add(servedBy(cluster.get("balancer", "/hello")));
+                by.add(cluster.helloServedBy());
                 latencies.add((System.nanoTime() - t0) / 1_000_000);
             }
             long worst = latencies.stream().mapToLong(Long::longValue).max().orElse(0);
@@ -195,7 +168,7 @@ public class FailoverIT {
         // karaf2 may come back only after the retry interval and only as a follower: karaf1 stays master
         Thread.sleep(6000);
         for (int i = 0; i < 30; i++) {
-            assertEquals("karaf1 stays master after karaf2 came back", "karaf1", servedBy(cluster.get("balancer", "/hello")));
+            assertEquals("karaf1 stays master after karaf2 came back", "karaf1", cluster.helloServedBy());
         }
     }
 
@@ -217,7 +190,7 @@ public class FailoverIT {
         assertTrue("the 503 comes within the connect timeout: " + took + " ms", took <= 1500);
 
         cluster.karafHa(300, "start", "karaf2");
-        awaitServedBy("karaf2", 30_000);
+        cluster.awaitHelloServedBy("karaf2", 30_000);
     }
 
     @Test(timeout = 400_000)
@@ -225,13 +198,13 @@ public class FailoverIT {
         cluster.karafHa(120, "stop", "balancer");
         cluster.karafHa(300, "start", "balancer");
         // the registry is pulled at start: no route event is needed to catch up
-        awaitServedBy("karaf2", 5_000);
+        cluster.awaitHelloServedBy("karaf2", 5_000);
     }
 
     @Test(timeout = 600_000)
     public void g_aPostThatFailedToConnectMovesOnButABodyAlreadySentIsNeverReplayed() throws Exception {
         cluster.karafHa(300, "start", "karaf1");
-        awaitServedBy("karaf2", 10_000);
+        cluster.awaitHelloServedBy("karaf2", 10_000);
         byte[] body = new byte[100_000];
 
         // the master dies while idle; the next POST finds its port closed and goes to the follower

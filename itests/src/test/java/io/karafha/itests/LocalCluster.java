@@ -106,6 +106,44 @@ public final class LocalCluster {
         }
     }
 
+    /** A new cluster from scratch: the node folders of an earlier run removed, then ./karaf-ha up. */
+    public void startFresh() throws IOException, InterruptedException {
+        karafHa(120, "clean");
+        karafHa(300, "up");
+    }
+
+    /** The node named in a /hello answer (as {@link #get} returns it), or "status N" when it is no 200. */
+    public static String servedBy(String answer) {
+        if (!answer.startsWith("200\n")) {
+            return "status " + answer.split("\n", 2)[0];
+        }
+        for (String line : answer.split("\n")) {
+            if (line.startsWith("node: ")) {
+                return line.substring(6).trim();
+            }
+        }
+        return "no node line";
+    }
+
+    /** Who answers GET /hello through the balancer now. */
+    public String helloServedBy() {
+        return servedBy(get("balancer", "/hello"));
+    }
+
+    /** Waits until GET /hello through the balancer is answered by the node. */
+    public void awaitHelloServedBy(String node, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            last = helloServedBy();
+            if (last.equals(node)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the balancer's /hello is not served by " + node + " within " + timeoutMillis + " ms; last: " + last);
+    }
+
     /** A JUnit rule that prints the end of every node's karaf.log when a test fails. */
     public TestWatcher dumpLogsOnFailure() {
         return new TestWatcher() {

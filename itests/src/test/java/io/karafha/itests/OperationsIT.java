@@ -61,9 +61,8 @@ public class OperationsIT {
 
     @BeforeClass
     public static void up() throws Exception {
-        cluster.karafHa(120, "clean");
-        cluster.karafHa(300, "up");
-        awaitHello("karaf1");
+        cluster.startFresh();
+        cluster.awaitHelloServedBy("karaf1", 60_000);
     }
 
     @AfterClass
@@ -73,25 +72,6 @@ public class OperationsIT {
 
     private static String password() throws IOException {
         return Files.readString(cluster.home().resolve("admin.password")).trim();
-    }
-
-    /** The node named in a GET /hello through the balancer, or "status N". */
-    private static String hello() {
-        String answer = cluster.get("balancer", "/hello");
-        return FailoverIT.servedBy(answer);
-    }
-
-    private static void awaitHello(String node) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        String last = "";
-        while (System.currentTimeMillis() < deadline) {
-            last = hello();
-            if (last.equals(node)) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        fail("/hello through the balancer was not answered by " + node + " within 60 s; last: " + last);
     }
 
     /** A shell command that must fail: Karaf ends the SSH session with a non-zero status; returns what it printed. */
@@ -144,7 +124,7 @@ public class OperationsIT {
         try (JMXConnector jmx = jmx()) {
             long before = routeCounter(jmx.getMBeanServerConnection(), "/hello", "requests");
             for (int i = 0; i < 20; i++) {
-                assertEquals("karaf1", hello());
+                assertEquals("karaf1", cluster.helloServedBy());
             }
             long after = routeCounter(jmx.getMBeanServerConnection(), "/hello", "requests");
             assertEquals("requests counted for /hello", 20, after - before);
@@ -193,7 +173,7 @@ public class OperationsIT {
         System.out.println("[sample] balancer> karaf-ha:drain /hello karaf1\n" + drained);
         assertTrue(drained, drained.contains("/hello: karaf1 http://127.0.0.1:9182 drained"));
         for (int i = 0; i < 10; i++) {
-            assertEquals("a drained endpoint gets no request", "karaf2", hello());
+            assertEquals("a drained endpoint gets no request", "karaf2", cluster.helloServedBy());
         }
         String routes = cluster.shell("balancer", "karaf-ha:routes");
         System.out.println("[sample] balancer> karaf-ha:routes (karaf1 drained)\n" + routes);
@@ -209,7 +189,7 @@ public class OperationsIT {
         System.out.println("[sample] balancer> karaf-ha:restore /hello karaf1\n" + restored);
         assertTrue(restored, restored.contains("/hello: karaf1 http://127.0.0.1:9182 restored"));
         for (int i = 0; i < 5; i++) {
-            assertEquals("a restored endpoint comes back as a follower", "karaf2", hello());
+            assertEquals("a restored endpoint comes back as a follower", "karaf2", cluster.helloServedBy());
         }
         routes = cluster.shell("balancer", "karaf-ha:routes");
         assertTrue(routes, routes.matches("(?s).*/hello\\s+\\|\\s+2\\s+\\|\\s+karaf1\\s+\\|\\s+http://127\\.0\\.0\\.1:9182\\s+\\|\\s+live.*"));
@@ -250,7 +230,7 @@ public class OperationsIT {
             String[] done = (String[]) c.invoke(name, "drain", new Object[] {"/hello", "karaf2"}, new String[] {"java.lang.String", "java.lang.String"});
             assertEquals("/hello: karaf2 http://127.0.0.1:9183 drained", done[0]);
             for (int i = 0; i < 5; i++) {
-                assertEquals("karaf1", hello());
+                assertEquals("karaf1", cluster.helloServedBy());
             }
             endpoints = (TabularData) c.getAttribute(name, "Endpoints");
             CompositeData drainedRow = endpoints.get(new Object[] {"/hello", 1});
@@ -258,7 +238,7 @@ public class OperationsIT {
             assertEquals("drained", drainedRow.get("state"));
             assertEquals(Boolean.FALSE, drainedRow.get("master"));
             c.invoke(name, "restore", new Object[] {"/hello", "127.0.0.1:6703"}, new String[] {"java.lang.String", "java.lang.String"});
-            assertEquals("karaf1", hello());
+            assertEquals("karaf1", cluster.helloServedBy());
             try {
                 c.invoke(name, "setSetting", new Object[] {"policy", "random"}, new String[] {"java.lang.String", "java.lang.String"});
                 fail("an invalid policy was accepted over JMX");
@@ -293,7 +273,7 @@ public class OperationsIT {
                 .header("Content-Type", "application/x-www-form-urlencoded").header("X-Karaf-HA", "1")
                 .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.ofString(form)));
         assertEquals("a cross-origin POST is refused: " + foreign.body(), 403, foreign.statusCode());
-        assertEquals("nothing was drained", "karaf1", hello());
+        assertEquals("nothing was drained", "karaf1", cluster.helloServedBy());
     }
 
     @Test(timeout = 180_000)
@@ -324,7 +304,7 @@ public class OperationsIT {
             assertTrue(page, page.contains("/hello") && page.contains("karaf1") && page.contains("karaf2"));
             assertTrue(page, page.contains("load-balancer") && page.contains("web"));
             assertTrue(page, page.contains("balancer (this node)"));
-            assertEquals("karaf1", hello());
+            assertEquals("karaf1", cluster.helloServedBy());
 
             wait.until(d -> {
                 d.findElement(drainKaraf1).click();
@@ -332,7 +312,7 @@ public class OperationsIT {
             });
             By karaf1State = By.cssSelector("#kh-routes tr[data-path='/hello'][data-node='karaf1'] td[data-state]");
             wait.until(d -> "drained".equals(d.findElement(karaf1State).getAttribute("data-state")));
-            assertEquals("after the click, /hello is answered by the other backend", "karaf2", hello());
+            assertEquals("after the click, /hello is answered by the other backend", "karaf2", cluster.helloServedBy());
             wait.until(d -> d.findElement(By.id("kh-message")).getText().contains("drained"));
             Files.createDirectories(shot.getParent());
             Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -344,7 +324,7 @@ public class OperationsIT {
                 return true;
             });
             wait.until(d -> "live".equals(d.findElement(karaf1State).getAttribute("data-state")));
-            assertEquals("restored behind karaf2", "karaf2", hello());
+            assertEquals("restored behind karaf2", "karaf2", cluster.helloServedBy());
         } catch (RuntimeException | AssertionError e) {
             Files.createDirectories(shot.getParent());
             Files.write(shot.resolveSibling("karaf-ha-console-failure.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -362,12 +342,12 @@ public class OperationsIT {
 
     @Test(timeout = 180_000)
     public void i_hungMasterIsShownCountedAndLogged() throws Exception {
-        assertEquals("karaf2", hello());
+        assertEquals("karaf2", cluster.helloServedBy());
         long pid = cluster.pid("karaf2");
         FailoverIT.signal("STOP", pid);
         try {
             // karaf2 takes the connection and answers nothing: after response.timeout.ms (3 s) the request moves on
-            assertEquals("the request fails over to karaf1", "karaf1", hello());
+            assertEquals("the request fails over to karaf1", "karaf1", cluster.helloServedBy());
             String routes = cluster.shell("balancer", "karaf-ha:routes");
             System.out.println("[sample] balancer> karaf-ha:routes (karaf2 stopped with SIGSTOP)\n" + routes);
             assertTrue(routes, routes.matches("(?s).*/hello\\s+\\|\\s+failover\\s+\\|\\s+karaf1\\s+\\|\\s+\\d+\\s+\\|\\s+0\\s+\\|\\s+1\\s.*"));

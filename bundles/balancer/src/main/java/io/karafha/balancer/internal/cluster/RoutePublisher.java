@@ -70,14 +70,6 @@ public class RoutePublisher implements WebElementEventListener {
     /** A healed partition: compare with the registry at once instead of at the next 15 s pass. */
     private final RouteRegistry.Listener mergeListener = new RouteRegistry.Listener() {
         @Override
-        public void nodeLeft(String nodeId) {
-        }
-
-        @Override
-        public void nodeJoined(String nodeId) {
-        }
-
-        @Override
         public void merged() {
             schedule();
         }

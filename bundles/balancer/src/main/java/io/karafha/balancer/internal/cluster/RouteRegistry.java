@@ -47,9 +47,11 @@ public class RouteRegistry {
 
     /** Told when the registry changed without a route event: a member left or joined. */
     public interface Listener {
-        void nodeLeft(String nodeId);
+        default void nodeLeft(String nodeId) {
+        }
 
-        void nodeJoined(String nodeId);
+        default void nodeJoined(String nodeId) {
+        }
 
         /** This node was cut off from the cluster and has just been merged back (a partition healed). */
         default void merged() {

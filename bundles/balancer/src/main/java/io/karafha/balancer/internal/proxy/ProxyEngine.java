@@ -259,7 +259,7 @@ public final class ProxyEngine {
         }
     }
 
-    /** Shields the engine from listener exceptions. */
+    /** Shields the engine from listener exceptions: a listener must not break proxying. */
     private static final class SafeListener implements ProxyListener {
         private final ProxyListener delegate;
 
@@ -267,58 +267,42 @@ public final class ProxyEngine {
             this.delegate = delegate == null ? ProxyListener.NONE : delegate;
         }
 
-        @Override
-        public void endpointDown(String routePath, Endpoint endpoint, String reason) {
+        private static void safely(Runnable call) {
             try {
-                delegate.endpointDown(routePath, endpoint, reason);
+                call.run();
             } catch (RuntimeException ignored) {
                 // a listener must not break proxying
             }
+        }
+
+        @Override
+        public void endpointDown(String routePath, Endpoint endpoint, String reason) {
+            safely(() -> delegate.endpointDown(routePath, endpoint, reason));
         }
 
         @Override
         public void attemptFailed(String routePath, Endpoint endpoint, String reason, boolean hung) {
-            try {
-                delegate.attemptFailed(routePath, endpoint, reason, hung);
-            } catch (RuntimeException ignored) {
-                // a listener must not break proxying
-            }
+            safely(() -> delegate.attemptFailed(routePath, endpoint, reason, hung));
         }
 
         @Override
         public void endpointUp(String routePath, Endpoint endpoint) {
-            try {
-                delegate.endpointUp(routePath, endpoint);
-            } catch (RuntimeException ignored) {
-                // a listener must not break proxying
-            }
+            safely(() -> delegate.endpointUp(routePath, endpoint));
         }
 
         @Override
         public void failover(String routePath, Endpoint from, Endpoint to, String reason) {
-            try {
-                delegate.failover(routePath, from, to, reason);
-            } catch (RuntimeException ignored) {
-                // a listener must not break proxying
-            }
+            safely(() -> delegate.failover(routePath, from, to, reason));
         }
 
         @Override
         public void requestDone(String routePath, Endpoint endpoint, int status, long nanos) {
-            try {
-                delegate.requestDone(routePath, endpoint, status, nanos);
-            } catch (RuntimeException ignored) {
-                // a listener must not break proxying
-            }
+            safely(() -> delegate.requestDone(routePath, endpoint, status, nanos));
         }
 
         @Override
         public void requestFailed(String routePath, Endpoint endpoint, String reason) {
-            try {
-                delegate.requestFailed(routePath, endpoint, reason);
-            } catch (RuntimeException ignored) {
-                // a listener must not break proxying
-            }
+            safely(() -> delegate.requestFailed(routePath, endpoint, reason));
         }
     }
 }
