@@ -41,12 +41,23 @@ public class FailoverIT {
      * commands on one PID within a second can race with fileinstall rewriting the cfg file (seen once:
      * the file was left with no setting at all).
      */
+    private static long lastSettingsWrite;
+
+    /**
+     * One write of the balancer's PID; writes are at least 2 s apart, as the README advises: fileinstall
+     * polls etc/ every second, and a second write while it picks up the first can cost the cfg file keys.
+     */
     private static void balancerSettings(String... keyValues) throws Exception {
+        long wait = lastSettingsWrite + 2000 - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
         StringBuilder cmd = new StringBuilder("config:edit io.karafha.balancer");
         for (String kv : keyValues) {
             cmd.append("; config:property-set ").append(kv);
         }
         cluster.shell("balancer", cmd.append("; config:update").toString());
+        lastSettingsWrite = System.currentTimeMillis();
     }
 
     /** Waits until a "Balancer settings in force" line holds all the given key=value texts. */

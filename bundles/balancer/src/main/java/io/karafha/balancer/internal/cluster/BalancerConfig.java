@@ -8,10 +8,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "Route publishing (backends) and the failover HTTP proxy (balancer).")
 public @interface BalancerConfig {
 
-    @AttributeDefinition(description = "Publish the paths this node serves to the cluster's route registry (backends).")
+    @AttributeDefinition(description = "Publish the paths this node serves to the cluster's route registry (backends). Absent: true when karaf.ha.role = backend.")
     boolean publish() default false;
 
-    @AttributeDefinition(description = "Serve a failover proxy for every route of the cluster (the balancer).")
+    @AttributeDefinition(description = "Serve a failover proxy for every route of the cluster (the balancer). Absent: true when karaf.ha.role = balancer.")
     boolean proxy() default false;
 
     @AttributeDefinition(name = "advertised.url", description = "How the balancer reaches this node; empty: http://<cluster address>:<HTTP port>.")

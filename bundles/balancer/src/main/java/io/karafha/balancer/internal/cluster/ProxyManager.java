@@ -105,7 +105,7 @@ public class ProxyManager implements RouteRegistry.Listener {
     private boolean configure(Map<String, Object> config) {
         try {
             BalancerSettings parsed = BalancerSettings.parse(config);
-            boolean proxy = RoleSwitches.flag(config, "proxy", false);
+            boolean proxy = RoleSwitches.proxy(config);
             settings = parsed;
             enabled = proxy;
             LOG.info("Balancer settings in force: proxy={}, {}", proxy, parsed);

@@ -11,6 +11,20 @@ public final class RoleSwitches {
     private RoleSwitches() {
     }
 
+    /**
+     * {@code proxy}: this node runs the balancer's proxy. Absent from the configuration, it follows the
+     * node's role ({@code karaf.ha.role = balancer}), so a cfg file that lost the key (a write racing
+     * with fileinstall) does not turn the balancer off.
+     */
+    public static boolean proxy(Map<String, ?> config) {
+        return flag(config, "proxy", "balancer".equals(System.getProperty("karaf.ha.role")));
+    }
+
+    /** {@code publish}: this node registers its servlets; absent, it follows {@code karaf.ha.role = backend}. */
+    public static boolean publish(Map<String, ?> config) {
+        return flag(config, "publish", "backend".equals(System.getProperty("karaf.ha.role")));
+    }
+
     public static boolean flag(Map<String, ?> config, String key, boolean fallback) {
         Object v = config.get(key);
         if (v == null) {

@@ -96,7 +96,7 @@ public class RoutePublisher implements WebElementEventListener {
     private void configure(Map<String, Object> config) {
         try {
             BalancerSettings parsed = BalancerSettings.parse(config);
-            boolean publish = RoleSwitches.flag(config, "publish", false);
+            boolean publish = RoleSwitches.publish(config);
             String advertised = RoleSwitches.advertisedUrl(config);
             settings = parsed;
             enabled = publish;

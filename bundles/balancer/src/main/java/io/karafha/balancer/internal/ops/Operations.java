@@ -65,7 +65,7 @@ public class Operations {
         if (proxies.isProxy()) {
             return "balancer";
         }
-        return RoleSwitches.flag(configuration(), "publish", false) ? "backend" : "none";
+        return RoleSwitches.publish(configuration()) ? "backend" : "none";
     }
 
     /** @return this node's Karaf name and cluster id, e.g. {@code karaf1 (127.0.0.1:5702)} */
@@ -223,7 +223,7 @@ public class Operations {
         Map<String, Object> config = configuration();
         Map<String, String> out = new LinkedHashMap<>();
         out.put("proxy", String.valueOf(proxies.isProxy()));
-        out.put("publish", String.valueOf(RoleSwitches.flag(config, "publish", false)));
+        out.put("publish", String.valueOf(RoleSwitches.publish(config)));
         String advertised = RoleSwitches.advertisedUrl(config);
         out.put("advertised.url", advertised == null ? "" : advertised);
         proxies.settings().toMap().forEach((k, v) -> out.put(k, String.valueOf(v)));
