@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
 import javax.servlet.Servlet;
 
 import io.karafha.balancer.Endpoint;
@@ -23,6 +22,8 @@ import io.karafha.balancer.internal.proxy.ProxyEngine;
 import io.karafha.balancer.internal.proxy.ProxyListener;
 import io.karafha.balancer.internal.proxy.ProxyServlet;
 import io.karafha.balancer.internal.proxy.RouteCounters;
+import io.karafha.registry.EndpointRegistry;
+import io.karafha.registry.RegistryListener;
 import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.osgi.framework.BundleContext;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
 @Component(name = "io.karafha.balancer.proxy", configurationPid = "io.karafha.balancer",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = ProxyManager.class)
 @Designate(ocd = BalancerConfig.class)
-public class ProxyManager implements RouteRegistry.Listener {
+public class ProxyManager implements RegistryListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyManager.class);
 
@@ -60,7 +61,7 @@ public class ProxyManager implements RouteRegistry.Listener {
     }
 
     @Reference
-    private RouteRegistry registry;
+    private EndpointRegistry registry;
     @Reference
     private GroupManager groupManager;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -228,7 +229,7 @@ public class ProxyManager implements RouteRegistry.Listener {
     private Map<String, Route> currentRoutes() {
         Map<String, Route> merged = new TreeMap<>();
         for (Group group : groupManager.listLocalGroups()) {
-            registry.routes(group).forEach((path, route) -> {
+            RouteSpace.routes(registry, group).forEach((path, route) -> {
                 Route m = merged.getOrDefault(path, Route.empty(path));
                 for (Endpoint e : route.getEndpoints()) {
                     m = m.withEndpoint(e);

@@ -11,12 +11,14 @@ import java.util.concurrent.TimeUnit;
 
 import io.karafha.balancer.internal.BalancerSettings;
 import io.karafha.balancer.internal.InvalidSettingsException;
+import io.karafha.registry.EndpointRegistry;
+import io.karafha.registry.RegistryListener;
 import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.apache.karaf.cellar.core.event.EventProducer;
-import org.osgi.framework.BundleContext;
 import org.ops4j.pax.web.service.spi.model.events.WebElementEvent;
 import org.ops4j.pax.web.service.spi.model.events.WebElementEventListener;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -46,7 +48,7 @@ public class RoutePublisher implements WebElementEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(RoutePublisher.class);
 
     @Reference
-    private RouteRegistry registry;
+    private EndpointRegistry registry;
     @Reference
     private GroupManager groupManager;
     @Reference
@@ -68,7 +70,7 @@ public class RoutePublisher implements WebElementEventListener {
 
     private BundleContext context;
     /** A healed partition: compare with the registry at once instead of at the next 15 s pass. */
-    private final RouteRegistry.Listener mergeListener = new RouteRegistry.Listener() {
+    private final RegistryListener mergeListener = new RegistryListener() {
         @Override
         public void merged() {
             schedule();
@@ -114,7 +116,7 @@ public class RoutePublisher implements WebElementEventListener {
         try {
             for (Group group : groupManager.listLocalGroups()) {
                 for (String path : published) {
-                    registry.unpublish(group, path);
+                    registry.withdraw(RouteSpace.of(group), path);
                     sendEvent(group, path);
                 }
             }
@@ -159,8 +161,8 @@ public class RoutePublisher implements WebElementEventListener {
     private void republishAll() {
         try {
             for (Group group : groupManager.listLocalGroups()) {
-                for (String path : registry.localPaths(group)) {
-                    registry.unpublish(group, path);
+                for (String path : registry.localPaths(RouteSpace.of(group))) {
+                    registry.withdraw(RouteSpace.of(group), path);
                 }
             }
             scan();
@@ -207,17 +209,17 @@ public class RoutePublisher implements WebElementEventListener {
         for (Group group : groupManager.listLocalGroups()) {
             // compared with the registry, not with memory: entries pruned while this node was cut off
             // (partition, SIGSTOP) are published again, at the end of the list
-            Set<String> registered = new HashSet<>(registry.localPaths(group));
+            Set<String> registered = new HashSet<>(registry.localPaths(RouteSpace.of(group)));
             for (String path : wanted) {
                 if (!registered.contains(path)) {
-                    registry.publish(group, path, url);
+                    registry.register(RouteSpace.of(group), path, url);
                     sendEvent(group, path);
                     LOG.info("Route {} published: {} serves it at {} (cluster group {})", path, registry.localNodeId(), url, group.getName());
                 }
             }
             for (String path : withdraw ? registered : Set.<String>of()) {
                 if (!wanted.contains(path)) {
-                    registry.unpublish(group, path);
+                    registry.withdraw(RouteSpace.of(group), path);
                     sendEvent(group, path);
                     LOG.info("Route {} withdrawn: {} no longer serves it (cluster group {})", path, registry.localNodeId(), group.getName());
                 }
