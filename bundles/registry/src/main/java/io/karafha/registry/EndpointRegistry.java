@@ -59,6 +59,15 @@ public interface EndpointRegistry {
     /** @return the ids of the nodes that are draining now */
     Set<String> drainingNodes();
 
+    /**
+     * Tells a draining node that this node sends it no new request and has none in flight to it:
+     * what a balancer says once it has taken the node out.
+     */
+    void acknowledgeDrain(String drainingNodeId);
+
+    /** @return the ids of the nodes that acknowledged the current drain of the node */
+    Set<String> drainAcknowledgements(String drainingNodeId);
+
     /** @return this node's id, "host:port" of its Hazelcast address, as Cellar names it */
     String localNodeId();
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code io.karafha.registry.<space>} (merge policy DiscardMergePolicy in hazelcast.xml: a healed
  * node's old entries are not merged back), one cluster-wide counter for the order
  * ({@code io.karafha.registry.order}), the nodes' names in {@code io.karafha.nodes} and the draining
- * nodes in {@code io.karafha.draining}. Listeners are added on first use and removed by
+ * nodes in {@code io.karafha.draining} (acknowledged by the balancers in {@code io.karafha.draining.acks}). Listeners are added on first use and removed by
  * {@link #close()}.
  */
 public final class HazelcastEndpointRegistry implements EndpointRegistry {
@@ -37,6 +37,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     static final String ORDER_COUNTER = "io.karafha.registry.order";
     static final String NODE_NAMES = "io.karafha.nodes";
     static final String DRAINING = "io.karafha.draining";
+    static final String DRAIN_ACKS = "io.karafha.draining.acks";
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastEndpointRegistry.class);
 
     private final HazelcastInstance hazelcast;
@@ -155,6 +156,18 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     public void setDraining(boolean draining) {
         start();
         nodes.setDraining(localNodeId(), draining);
+    }
+
+    @Override
+    public void acknowledgeDrain(String drainingNodeId) {
+        start();
+        nodes.acknowledge(drainingNodeId, localNodeId());
+    }
+
+    @Override
+    public Set<String> drainAcknowledgements(String drainingNodeId) {
+        start();
+        return nodes.acknowledgements(drainingNodeId);
     }
 
     @Override

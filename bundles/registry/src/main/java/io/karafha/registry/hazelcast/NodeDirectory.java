@@ -77,6 +77,7 @@ final class NodeDirectory {
 
     void setDraining(String nodeId, boolean nowDraining) {
         IMap<String, Long> map = hazelcast.getMap(HazelcastEndpointRegistry.DRAINING);
+        clearAcknowledgements(nodeId);
         if (nowDraining) {
             map.set(nodeId, System.currentTimeMillis());
         } else {
@@ -85,11 +86,36 @@ final class NodeDirectory {
         changed(nodeId, nowDraining);
     }
 
+    void acknowledge(String drainingNodeId, String byNodeId) {
+        hazelcast.<String, Long>getMap(HazelcastEndpointRegistry.DRAIN_ACKS).set(drainingNodeId + "|" + byNodeId, System.currentTimeMillis());
+    }
+
+    Set<String> acknowledgements(String drainingNodeId) {
+        Set<String> by = new TreeSet<>();
+        String prefix = drainingNodeId + "|";
+        for (String key : hazelcast.<String, Long>getMap(HazelcastEndpointRegistry.DRAIN_ACKS).keySet()) {
+            if (key.startsWith(prefix)) {
+                by.add(key.substring(prefix.length()));
+            }
+        }
+        return by;
+    }
+
+    private void clearAcknowledgements(String nodeId) {
+        IMap<String, Long> acks = hazelcast.getMap(HazelcastEndpointRegistry.DRAIN_ACKS);
+        for (String key : acks.keySet()) {
+            if (key.startsWith(nodeId + "|") || key.endsWith("|" + nodeId)) {
+                acks.delete(key);
+            }
+        }
+    }
+
     /** A member left: forget its name and its draining mark (in the cluster too; idempotent). */
     void forget(String nodeId) {
         try {
             hazelcast.getMap(HazelcastEndpointRegistry.NODE_NAMES).delete(nodeId);
             hazelcast.getMap(HazelcastEndpointRegistry.DRAINING).delete(nodeId);
+            clearAcknowledgements(nodeId);
         } catch (RuntimeException e) {
             LOG.debug("could not forget {}: {}", nodeId, e.toString());
         }

@@ -85,6 +85,16 @@ public class RegistryComponent implements EndpointRegistry {
     }
 
     @Override
+    public void acknowledgeDrain(String drainingNodeId) {
+        registry.acknowledgeDrain(drainingNodeId);
+    }
+
+    @Override
+    public Set<String> drainAcknowledgements(String drainingNodeId) {
+        return registry.drainAcknowledgements(drainingNodeId);
+    }
+
+    @Override
     public Set<String> drainingNodes() {
         return registry.drainingNodes();
     }

@@ -124,11 +124,17 @@ public class HazelcastEndpointRegistryTest {
         await(r1::drainingNodes, Set.of());
         r2.setDraining(true);
         await(r1::drainingNodes, Set.of(r2.localNodeId()));
+        r1.acknowledgeDrain(r2.localNodeId());
+        assertEquals(Set.of(r1.localNodeId()), r2.drainAcknowledgements(r2.localNodeId()));
+        r2.setDraining(true);   // a new drain starts with no acknowledgement
+        assertEquals(Set.of(), r2.drainAcknowledgements(r2.localNodeId()));
+        r1.acknowledgeDrain(r2.localNodeId());
 
         String gone = r2.localNodeId();
         two.getLifecycleService().terminate();
         await(r1::drainingNodes, Set.of());
         await(r1::nodeNames, Map.of(r1.localNodeId(), "karaf1"));
+        assertEquals(Set.of(), r1.drainAcknowledgements(gone));
         assertEquals(List.of(gone + "=true", gone + "=false", gone + "=true", gone + "=false"), changes);
     }
 
