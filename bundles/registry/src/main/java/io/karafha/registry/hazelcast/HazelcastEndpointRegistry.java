@@ -70,6 +70,10 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
             Map<String, Object> value = Entries.value(path, node, address, nextOrder());
             map.set(key, value);
             own.put(space + "\n" + key, value);
+            SpaceView view = views.get(space);
+            if (view != null) {
+                view.written(key, value);
+            }
             LOG.debug("{} registered under {} in {} (order {})", address, path, space, value.get("order"));
         } catch (RuntimeException e) {
             throw new RegistryUnavailableException("Cannot register " + address + " under " + path + " in " + space + ": " + e, e);
@@ -80,6 +84,10 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     private void unregister(String space, String key) {
         if (own.remove(space + "\n" + key) == null) {
             return;
+        }
+        SpaceView view = views.get(space);
+        if (view != null) {
+            view.written(key, null);
         }
         try {
             map(space).delete(key);

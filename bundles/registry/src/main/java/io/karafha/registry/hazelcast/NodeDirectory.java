@@ -113,9 +113,9 @@ final class NodeDirectory {
     /** A member left: forget its name and its draining mark (in the cluster too; idempotent). */
     void forget(String nodeId) {
         try {
+            clearAcknowledgements(nodeId);
             hazelcast.getMap(HazelcastEndpointRegistry.NODE_NAMES).delete(nodeId);
             hazelcast.getMap(HazelcastEndpointRegistry.DRAINING).delete(nodeId);
-            clearAcknowledgements(nodeId);
         } catch (RuntimeException e) {
             LOG.debug("could not forget {}: {}", nodeId, e.toString());
         }

@@ -46,6 +46,17 @@ final class SpaceView {
         return () -> watches.getOrDefault(path, List.of()).remove(watch);
     }
 
+    /** This node's own write, seen at once (the map event comes later, on another thread). */
+    void written(String key, Map<String, Object> value) {
+        if (value == null) {
+            entries.remove(key);
+        } else {
+            entries.put(key, value);
+        }
+        int bar = key.indexOf('|');
+        notifyWatchers(bar < 0 ? key : key.substring(0, bar));
+    }
+
     /** Reads the whole map again (after a merge or a client reconnect) and tells every watcher. */
     void reload() {
         Map<String, Map<String, Object>> now = new HashMap<>(map);
