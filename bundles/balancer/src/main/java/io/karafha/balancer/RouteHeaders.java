@@ -18,8 +18,8 @@ public final class RouteHeaders {
     private RouteHeaders() {
     }
 
-    /** @return true for a header of this contract (case-insensitive): never forwarded from a client */
+    /** @return true for one of these two headers (case-insensitive): never taken from a client, never shown to one */
     public static boolean isOwn(String name) {
-        return name != null && name.regionMatches(true, 0, "X-Karaf-HA-", 0, 11);
+        return ROUTE.equalsIgnoreCase(name) || NOT_SERVED.equalsIgnoreCase(name);
     }
 }
