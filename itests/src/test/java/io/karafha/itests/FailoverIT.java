@@ -184,7 +184,7 @@ public class FailoverIT {
     }
 
     @Test(timeout = 400_000)
-    public void e_bothBackendsDownIsAFast503AndOneBackIsServedAgain() throws Exception {
+    public void e_bothBackendsDownIsA503AfterTheWaitAndOneBackIsServedAgain() throws Exception {
         cluster.karafHa(120, "kill", "karaf1");
         cluster.karafHa(120, "kill", "karaf2");
         long deadline = System.currentTimeMillis() + 30_000;
@@ -198,7 +198,8 @@ public class FailoverIT {
         System.out.printf("both backends down: %s in %d ms%n", answer.replace('\n', ' '), took);
         assertTrue("503 when no backend lives: " + answer, answer.startsWith("503"));
         assertTrue("the 503 body names the path: " + answer, answer.contains("/hello"));
-        assertTrue("the 503 comes within the connect timeout: " + took + " ms", took <= 1500);
+        // a short total outage is a wait (unavailable.wait.ms, 5000 by default), then the 503
+        assertTrue("the 503 comes after the wait for an endpoint, not long after: " + took + " ms", took >= 4500 && took <= 7000);
 
         cluster.karafHa(300, "start", "karaf2");
         cluster.awaitHelloServedBy("karaf2", 30_000);

@@ -26,6 +26,10 @@ public class RoutesCommand implements Action {
         String role = ops.role();
         System.out.println("Node " + ops.localNode() + ", role " + role);
         if (role.equals("balancer")) {
+            List<String> draining = ops.drainingNodes();
+            if (!draining.isEmpty()) {
+                System.out.println("Draining (stopping; their endpoints get no new request): " + String.join(", ", draining));
+            }
             printRoutes(ops.routes());
         } else {
             printPublished(ops.published());

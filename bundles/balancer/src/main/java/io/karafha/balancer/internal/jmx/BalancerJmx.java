@@ -139,6 +139,11 @@ public class BalancerJmx implements BalancerMBean {
     }
 
     @Override
+    public String[] getDrainingNodes() {
+        return ops.drainingNodes().toArray(String[]::new);
+    }
+
+    @Override
     public String[] getSettings() {
         return ops.settings().entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).toArray(String[]::new);
     }

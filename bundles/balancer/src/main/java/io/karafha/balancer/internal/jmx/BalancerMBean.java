@@ -26,6 +26,9 @@ public interface BalancerMBean {
     /** @return cluster members as {@code name id groups} lines */
     String[] getNodes();
 
+    /** The nodes draining now (a graceful stop in progress): no balancer sends them new requests. */
+    String[] getDrainingNodes();
+
     /** @return every setting in force as {@code key = value} */
     String[] getSettings();
 

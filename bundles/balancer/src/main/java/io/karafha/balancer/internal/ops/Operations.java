@@ -137,6 +137,16 @@ public class Operations {
         return paths.size();
     }
 
+    /** @return the nodes draining now (stopping: no balancer sends them new requests), e.g. "karaf1 (127.0.0.1:5702)" */
+    public List<String> drainingNodes() {
+        Map<String, String> names = registry.nodeNames();
+        List<String> out = new ArrayList<>();
+        for (String id : registry.drainingNodes()) {
+            out.add(name(id, names) + " (" + id + ")");
+        }
+        return out;
+    }
+
     /** @return the cluster members, this node first, with their Cellar groups */
     public List<NodeView> nodes() {
         Map<String, String> names = registry.nodeNames();
