@@ -245,17 +245,17 @@ public class CxfFailoverIT {
 
     @Test(timeout = 300_000)
     public void f_anUnreachableRegistryAtClientStartIsAClearErrorAfterTheMaximumWait() throws Exception {
-        shell("balancer", "scr:disable io.karafha.cxf.registry", 60);
+        shell("balancer", "scr:disable io.karafha.registry", 60);
         try {
             long t0 = System.nanoTime();
             String out = fooCall("-n 1 --max-wait 3000");
             long took = (System.nanoTime() - t0) / 1_000_000;
             System.out.println(out.trim() + " (" + took + " ms including ssh)");
-            assertTrue(out, out.contains("ERROR: CXF failover client of demo/fo: no cluster registry (OSGi service io.karafha.cxf.EndpointRegistry"));
+            assertTrue(out, out.contains("ERROR: CXF failover client of demo/fo: no cluster registry (OSGi service io.karafha.registry.EndpointRegistry"));
             assertTrue(out, out.contains("within 3000 ms (maximumConnectionTimeout)"));
             assertTrue("waited the maximum, did not hang: " + took + " ms", took >= 3000 && took < 30_000);
         } finally {
-            shell("balancer", "scr:enable io.karafha.cxf.registry", 60);
+            shell("balancer", "scr:enable io.karafha.registry", 60);
         }
         assertEquals(2, awaitEndpoints(2, 60_000).size());
     }

@@ -56,12 +56,12 @@ public class CxfFeaturesIT extends StockKarafSupport {
 
     private List<?> addresses() {
         try {
-            ServiceReference<?> ref = bundleContext.getServiceReference("io.karafha.cxf.EndpointRegistry");
+            ServiceReference<?> ref = bundleContext.getServiceReference("io.karafha.registry.EndpointRegistry");
             if (ref == null) {
                 return List.of();
             }
             Object registry = bundleContext.getService(ref);
-            return (List<?>) registry.getClass().getMethod("addresses", String.class).invoke(registry, "demo/fo");
+            return (List<?>) registry.getClass().getMethod("addresses", String.class, String.class).invoke(registry, "cxf", "demo/fo");
         } catch (ReflectiveOperationException | RuntimeException e) {
             return List.of();
         }

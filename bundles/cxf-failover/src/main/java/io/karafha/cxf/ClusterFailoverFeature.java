@@ -4,6 +4,7 @@ import io.karafha.cxf.internal.ClusterTargetSelector;
 import io.karafha.cxf.internal.FailureRules;
 import io.karafha.cxf.internal.Paths;
 import io.karafha.cxf.internal.Registries;
+import io.karafha.registry.EndpointRegistry;
 import org.apache.cxf.Bus;
 import org.apache.cxf.clustering.FailoverFeature;
 import org.apache.cxf.endpoint.Client;

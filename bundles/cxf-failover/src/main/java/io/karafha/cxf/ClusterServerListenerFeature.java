@@ -1,9 +1,10 @@
 package io.karafha.cxf;
 
-import io.karafha.cxf.internal.ClusterHost;
 import io.karafha.cxf.internal.Paths;
 import io.karafha.cxf.internal.Registries;
 import io.karafha.cxf.internal.ServerAddresses;
+import io.karafha.registry.EndpointRegistry;
+import io.karafha.registry.Registration;
 import org.apache.cxf.Bus;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.endpoint.ServerLifeCycleListener;
@@ -56,7 +57,7 @@ public class ClusterServerListenerFeature extends AbstractFeature {
             throw e;
         }
         String address = ServerAddresses.absolute(server.getEndpoint().getEndpointInfo().getAddress(), baseAddress,
-                r instanceof ClusterHost ? ((ClusterHost) r).localHost() : null);
+                Paths.localHost(r));
         Registrar registrar = new Registrar(server, r, address);
         ServerLifeCycleManager manager = bus.getExtension(ServerLifeCycleManager.class);
         if (manager == null) {
@@ -73,7 +74,7 @@ public class ClusterServerListenerFeature extends AbstractFeature {
         private final Server server;
         private final EndpointRegistry registry;
         private final String address;
-        private EndpointRegistry.Registration registration;
+        private Registration registration;
 
         Registrar(Server server, EndpointRegistry registry, String address) {
             this.server = server;
@@ -87,7 +88,8 @@ public class ClusterServerListenerFeature extends AbstractFeature {
                 return;
             }
             try {
-                registration = registry.register(path, address);
+                registration = registry.register(Paths.SPACE, path, address);
+                LOG.info("CXF endpoint {} registered under {} (node {})", address, path, registry.localNodeId());
             } catch (RuntimeException e) {
                 LOG.error("CXF endpoint {} could not be registered under {}: {}", address, path, e.getMessage());
             }

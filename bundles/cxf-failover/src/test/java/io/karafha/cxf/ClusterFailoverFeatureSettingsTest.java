@@ -5,7 +5,9 @@ import static org.junit.Assert.fail;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.karafha.cxf.test.Greeter;
-import io.karafha.cxf.test.TestCluster;
+import io.karafha.registry.EndpointRegistry;
+import io.karafha.registry.hazelcast.HazelcastEndpointRegistry;
+import io.karafha.registry.test.TestCluster;
 import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.junit.Test;
 
@@ -56,7 +58,7 @@ public class ClusterFailoverFeatureSettingsTest {
     @Test(timeout = 30_000)
     public void anUnreachableRegistryIsAClearErrorAfterTheMaximumWait() {
         HazelcastInstance member = new TestCluster().member();
-        EndpointRegistry registry = EndpointRegistry.hazelcast(member);
+        EndpointRegistry registry = new HazelcastEndpointRegistry(member);
         member.getLifecycleService().terminate();
         ClusterFailoverFeature feature = new ClusterFailoverFeature(registry, "demo/fo");
         feature.setMaximumConnectionTimeout(1500);

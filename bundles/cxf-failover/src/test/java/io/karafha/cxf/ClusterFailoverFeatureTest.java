@@ -8,14 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.xml.ws.BindingProvider;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.karafha.cxf.test.Greeter;
 import io.karafha.cxf.test.GreeterFault;
 import io.karafha.cxf.test.GreeterImpl;
-import io.karafha.cxf.test.TestCluster;
+import io.karafha.registry.EndpointRegistry;
+import io.karafha.registry.hazelcast.HazelcastEndpointRegistry;
+import io.karafha.registry.test.TestCluster;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
@@ -43,7 +44,7 @@ public class ClusterFailoverFeatureTest {
     @BeforeClass
     public static void cluster() {
         member = new TestCluster().member();
-        registry = EndpointRegistry.hazelcast(member);
+        registry = new HazelcastEndpointRegistry(member);
     }
 
     @AfterClass
@@ -100,7 +101,7 @@ public class ClusterFailoverFeatureTest {
     public void theFirstRegisteredServerIsTheMasterAndACrashedMasterCostsNoFailedCall() throws Exception {
         GreeterImpl a = server("a");
         GreeterImpl b = server("b");
-        assertEquals(2, registry.addresses(path).size());
+        assertEquals(2, registry.addresses("cxf", path).size());
         Greeter greeter = client(feature());
         for (int i = 0; i < 10; i++) {
             assertEquals("a", greeter.node());   // keep-alive connections to a are open now
@@ -130,7 +131,7 @@ public class ClusterFailoverFeatureTest {
         servers.remove(serverA);
         assertEquals("b", greeter.node());
         server("a again", portA);
-        List<String> addresses = registry.addresses(path);
+        List<String> addresses = registry.addresses("cxf", path);
         assertEquals("a's address is registered again, at the end: " + addresses, "http://127.0.0.1:" + portA + "/greeter", addresses.get(1));
         for (int i = 0; i < 10; i++) {
             assertEquals("b", greeter.node());

@@ -26,6 +26,9 @@ public final class BalancerSettings {
     public static final String MAX_RESPONSE_BYTES = "max.response.bytes";
     public static final String EXCLUDE_PATHS = "exclude.paths";
     public static final String INCLUDE_PATHS = "include.paths";
+    public static final String DRAIN_TIMEOUT_MS = "drain.timeout.ms";
+    public static final String UNAVAILABLE_WAIT_MS = "unavailable.wait.ms";
+    public static final String UNAVAILABLE_MAX_WAITING = "unavailable.max.waiting";
 
     /** Default of {@value #EXCEPTIONS}: connection and I/O failures plus timeouts. */
     public static final String DEFAULT_EXCEPTIONS = "java.net.ConnectException;java.net.NoRouteToHostException;"
@@ -45,6 +48,9 @@ public final class BalancerSettings {
     private final long maxResponseBytes;
     private final PathPatterns excludePaths;
     private final PathPatterns includePaths;
+    private final long drainTimeoutMs;
+    private final long unavailableWaitMs;
+    private final int unavailableMaxWaiting;
 
     private BalancerSettings(SettingsReader r) {
         policy = SettingsRules.policy(POLICY, r.text(POLICY, "failover"));
@@ -64,6 +70,9 @@ public final class BalancerSettings {
             throw new InvalidSettingsException(INCLUDE_PATHS, "", "at least one pattern, e.g. *");
         }
         includePaths = PathPatterns.parse(INCLUDE_PATHS, include);
+        drainTimeoutMs = r.number(DRAIN_TIMEOUT_MS, 10_000, 0, 600_000);
+        unavailableWaitMs = r.number(UNAVAILABLE_WAIT_MS, 5_000, 0, 600_000);
+        unavailableMaxWaiting = (int) r.number(UNAVAILABLE_MAX_WAITING, 256, 0, 100_000);
     }
 
     /**
@@ -103,6 +112,12 @@ public final class BalancerSettings {
     public long getMaxResponseBytes() { return maxResponseBytes; }
     public List<String> getExcludePaths() { return excludePaths.patterns(); }
     public List<String> getIncludePaths() { return includePaths.patterns(); }
+    /** @return how long a stopping backend waits for the balancers to take it out and finish its requests */
+    public long getDrainTimeoutMs() { return drainTimeoutMs; }
+    /** @return how long a request waits for a route that has no available endpoint for a moment; 0: 503 at once */
+    public long getUnavailableWaitMs() { return unavailableWaitMs; }
+    /** @return how many requests may wait at once for an unavailable route; more get 503 at once */
+    public int getUnavailableMaxWaiting() { return unavailableMaxWaiting; }
 
     /**
      * @return the policy for a route path: an exact {@value #ROUTE_POLICIES} entry, else the
@@ -145,6 +160,9 @@ public final class BalancerSettings {
         m.put(MAX_RESPONSE_BYTES, maxResponseBytes);
         m.put(EXCLUDE_PATHS, excludePaths.toString());
         m.put(INCLUDE_PATHS, includePaths.toString());
+        m.put(DRAIN_TIMEOUT_MS, drainTimeoutMs);
+        m.put(UNAVAILABLE_WAIT_MS, unavailableWaitMs);
+        m.put(UNAVAILABLE_MAX_WAITING, unavailableMaxWaiting);
         return Collections.unmodifiableMap(m);
     }
 

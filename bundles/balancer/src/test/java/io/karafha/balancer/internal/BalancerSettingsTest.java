@@ -177,7 +177,7 @@ public class BalancerSettingsTest {
         assertEquals(s, BalancerSettings.parse(s.toMap()));
         assertEquals(s.toMap(), BalancerSettings.parse(s.toMap()).toMap());
         assertEquals(BalancerSettings.defaults(), BalancerSettings.parse(BalancerSettings.defaults().toMap()));
-        assertEquals(13, s.toMap().size());
+        assertEquals(16, s.toMap().size());
         String text = s.toString();
         for (String key : s.toMap().keySet()) {
             assertTrue(text, text.contains(key + "="));

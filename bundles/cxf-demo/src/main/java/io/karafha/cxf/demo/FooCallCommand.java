@@ -1,7 +1,7 @@
 package io.karafha.cxf.demo;
 
 import io.karafha.cxf.ClusterFailoverFeature;
-import io.karafha.cxf.EndpointRegistry;
+import io.karafha.registry.EndpointRegistry;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;

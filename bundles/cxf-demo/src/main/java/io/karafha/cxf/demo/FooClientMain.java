@@ -5,7 +5,8 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.karafha.cxf.ClusterFailoverFeature;
-import io.karafha.cxf.EndpointRegistry;
+import io.karafha.registry.EndpointRegistry;
+import io.karafha.registry.hazelcast.HazelcastEndpointRegistry;
 
 /**
  * The demo client in plain Java, outside Karaf: reads the cluster registry through a Hazelcast
@@ -38,7 +39,7 @@ public final class FooClientMain {
 
         HazelcastInstance hazelcast = HazelcastClient.newHazelcastClient(clientConfig(args[0]));
         try {
-            ClusterFailoverFeature feature = new ClusterFailoverFeature(EndpointRegistry.hazelcast(hazelcast), path);
+            ClusterFailoverFeature feature = new ClusterFailoverFeature(new HazelcastEndpointRegistry(hazelcast), path);
             feature.setMaximumConnectionTimeout(maxWait);
             Foo foo;
             try {

@@ -1,7 +1,7 @@
 package io.karafha.cxf.demo;
 
 import io.karafha.cxf.ClusterServerListenerFeature;
-import io.karafha.cxf.EndpointRegistry;
+import io.karafha.registry.EndpointRegistry;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Server;

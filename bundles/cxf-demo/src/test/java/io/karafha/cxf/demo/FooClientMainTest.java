@@ -13,7 +13,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.karafha.cxf.ClusterServerListenerFeature;
-import io.karafha.cxf.EndpointRegistry;
+import io.karafha.registry.EndpointRegistry;
+import io.karafha.registry.hazelcast.HazelcastEndpointRegistry;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.junit.Test;
@@ -55,7 +56,7 @@ public class FooClientMainTest {
         Server karaf1 = null;
         Server karaf2 = null;
         try {
-            EndpointRegistry registry = EndpointRegistry.hazelcast(member);
+            EndpointRegistry registry = new HazelcastEndpointRegistry(member);
             karaf1 = publish(registry, "karaf1");
             karaf2 = publish(registry, "karaf2");
             int[] status = new int[1];

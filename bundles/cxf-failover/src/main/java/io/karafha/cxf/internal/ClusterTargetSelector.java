@@ -3,7 +3,9 @@ package io.karafha.cxf.internal;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.karafha.cxf.EndpointRegistry;
+import io.karafha.registry.EndpointRegistry;
+import io.karafha.registry.RegisteredEndpoint;
+import io.karafha.registry.Registration;
 import org.apache.cxf.clustering.FailoverStrategy;
 import org.apache.cxf.clustering.FailoverTargetSelector;
 import org.apache.cxf.common.util.PropertyUtils;
@@ -42,7 +44,7 @@ public final class ClusterTargetSelector extends FailoverTargetSelector implemen
     private final AddressBook book;
     private final FailureRules rules;
     private final boolean replayAfterSend;
-    private EndpointRegistry.Registration watch;
+    private Registration watch;
     private volatile String lastServedBy;
 
     public ClusterTargetSelector(String path, long retryIntervalMillis, FailureRules rules, boolean replayAfterSend) {
@@ -55,7 +57,8 @@ public final class ClusterTargetSelector extends FailoverTargetSelector implemen
 
     /** Follows the path in the registry until {@link #close()}. */
     public void follow(EndpointRegistry registry) {
-        watch = registry.watch(path, addresses -> {
+        watch = registry.watch(Paths.SPACE, path, endpoints -> {
+            List<String> addresses = RegisteredEndpoint.addresses(endpoints);
             List<String> before = book.registered();
             book.update(addresses);
             if (!before.equals(addresses)) {

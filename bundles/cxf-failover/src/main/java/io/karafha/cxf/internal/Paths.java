@@ -2,12 +2,27 @@ package io.karafha.cxf.internal;
 
 import java.util.regex.Pattern;
 
+import io.karafha.registry.EndpointRegistry;
+
 /** Registry paths: segments of letters, digits, '.', '_', '-', '~' separated by '/', e.g. {@code demo/fo}. */
 public final class Paths {
 
     private static final Pattern PATH = Pattern.compile("[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*");
 
+    /** The registry space of the CXF endpoints. */
+    public static final String SPACE = "cxf";
+
     private Paths() {
+    }
+
+    /** @return the host of this node's cluster address (where other members reach it), or null on a client */
+    public static String localHost(EndpointRegistry registry) {
+        try {
+            String id = registry.localNodeId();
+            return id.substring(0, id.lastIndexOf(':'));
+        } catch (RuntimeException notAMember) {
+            return null;
+        }
     }
 
     /** @throws IllegalArgumentException naming the path and the rule, if it is not a registry path */

@@ -2,8 +2,8 @@ package io.karafha.cxf.internal;
 
 import java.util.concurrent.TimeUnit;
 
-import io.karafha.cxf.EndpointRegistry;
-import io.karafha.cxf.RegistryUnavailableException;
+import io.karafha.registry.EndpointRegistry;
+import io.karafha.registry.RegistryUnavailableException;
 
 /** Waits for a usable registry: the given one, or the OSGi service, until the maximum wait. */
 public final class Registries {

@@ -1,6 +1,6 @@
 package io.karafha.cxf.internal;
 
-import io.karafha.cxf.EndpointRegistry;
+import io.karafha.registry.EndpointRegistry;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;

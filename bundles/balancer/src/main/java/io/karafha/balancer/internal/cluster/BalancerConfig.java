@@ -57,4 +57,13 @@ public @interface BalancerConfig {
 
     @AttributeDefinition(name = "exclude.paths", description = "Routes never published/proxied.")
     String exclude_paths() default "/system/console*,/karaf-ha/*";
+
+    @AttributeDefinition(name = "drain.timeout.ms", description = "A stopping backend waits at most this long (ms) for every balancer to take it out and finish its requests.")
+    long drain_timeout_ms() default 10000L;
+
+    @AttributeDefinition(name = "unavailable.wait.ms", description = "A request to a route with no available endpoint waits up to this long (ms) for one; then 503 with Retry-After. 0: 503 at once.")
+    long unavailable_wait_ms() default 5000L;
+
+    @AttributeDefinition(name = "unavailable.max.waiting", description = "Requests that may wait at once for an unavailable route; beyond, 503 at once.")
+    int unavailable_max_waiting() default 256;
 }

@@ -55,7 +55,18 @@ final class LocalRoutes {
         } catch (InvalidSyntaxException e) {
             return paths;
         }
+        return whiteboardPaths(refs, proxyServletPrefix);
+    }
+
+    /** The same for the given services (e.g. those of one bundle); services that are no servlets count for nothing. */
+    static Set<String> whiteboardPaths(ServiceReference<?>[] refs, String proxyServletPrefix) {
+        Set<String> paths = new TreeSet<>();
         for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+            Object classes = ref.getProperty("objectClass");
+            if (!(classes instanceof String[] names) || !java.util.Arrays.asList(names).contains("javax.servlet.Servlet")
+                    || ref.getProperty("osgi.http.whiteboard.servlet.pattern") == null) {
+                continue;
+            }
             Object name = ref.getProperty("osgi.http.whiteboard.servlet.name");
             Object select = ref.getProperty("osgi.http.whiteboard.context.select");
             if ((name != null && name.toString().startsWith(proxyServletPrefix))

@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
 import javax.servlet.Servlet;
 
 import io.karafha.balancer.Endpoint;
@@ -23,6 +22,9 @@ import io.karafha.balancer.internal.proxy.ProxyEngine;
 import io.karafha.balancer.internal.proxy.ProxyListener;
 import io.karafha.balancer.internal.proxy.ProxyServlet;
 import io.karafha.balancer.internal.proxy.RouteCounters;
+import io.karafha.registry.EndpointRegistry;
+import io.karafha.registry.Registration;
+import io.karafha.registry.RegistryListener;
 import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.osgi.framework.BundleContext;
@@ -49,9 +51,11 @@ import org.slf4j.LoggerFactory;
 @Component(name = "io.karafha.balancer.proxy", configurationPid = "io.karafha.balancer",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = ProxyManager.class)
 @Designate(ocd = BalancerConfig.class)
-public class ProxyManager implements RouteRegistry.Listener {
+public class ProxyManager implements RegistryListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyManager.class);
+    /** A balancer acknowledges a drain at the latest after this, requests in flight or not. */
+    static final long MAX_ACK_WAIT_MS = 60_000;
 
     private static final class Proxy {
         final EndpointTable table = new EndpointTable();
@@ -60,7 +64,7 @@ public class ProxyManager implements RouteRegistry.Listener {
     }
 
     @Reference
-    private RouteRegistry registry;
+    private EndpointRegistry registry;
     @Reference
     private GroupManager groupManager;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -76,6 +80,12 @@ public class ProxyManager implements RouteRegistry.Listener {
     private volatile boolean enabled;
     private ProxyEngine engine;
     private ScheduledExecutorService worker;
+    /** This balancer in the registry (space {@value #BALANCERS}): the nodes a draining backend waits for. */
+    private Registration balancerRegistration;
+
+    /** Registry space and path under which every running balancer lists itself. */
+    public static final String BALANCERS = "balancers";
+    public static final String BALANCERS_PATH = "proxy";
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) {
@@ -119,6 +129,9 @@ public class ProxyManager implements RouteRegistry.Listener {
     @Deactivate
     void deactivate() {
         registry.removeListener(this);
+        if (balancerRegistration != null) {
+            balancerRegistration.close();
+        }
         worker.shutdownNow();
         proxies.keySet().forEach(this::remove);
         if (engine.isStarted()) {
@@ -129,6 +142,42 @@ public class ProxyManager implements RouteRegistry.Listener {
     /** A route event: look at one path again; a route its last backend withdrew is removed. */
     public void refresh(String path) {
         worker.execute(() -> apply(path, currentRoutes().get(path), true));
+    }
+
+    /**
+     * A backend started draining (it is stopping): its endpoints leave every route now, and once this
+     * balancer has no request in flight to it, it says so through the cluster, so the backend can stop.
+     */
+    @Override
+    public void drainingChanged(String nodeId, boolean draining) {
+        worker.execute(() -> {
+            syncAll();
+            if (draining && enabled) {
+                LOG.info("Node {} is draining: no new request goes to it; {} request(s) in flight to it",
+                        nodeName(nodeId), engine.inFlight().count(nodeId));
+                acknowledgeWhenIdle(nodeId, System.nanoTime());
+            }
+        });
+    }
+
+    private void acknowledgeWhenIdle(String nodeId, long since) {
+        int inFlight = engine.inFlight().count(nodeId);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+        if (inFlight > 0 && waited < MAX_ACK_WAIT_MS && registry.drainingNodes().contains(nodeId)) {
+            worker.schedule(() -> acknowledgeWhenIdle(nodeId, since), 20, TimeUnit.MILLISECONDS);
+            return;
+        }
+        try {
+            registry.acknowledgeDrain(nodeId);
+            LOG.info("Node {} drained on this balancer in {} ms ({} request(s) still in flight)", nodeName(nodeId), waited, inFlight);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not tell draining node {} it is drained: {}", nodeName(nodeId), e.toString());
+        }
+    }
+
+    private String nodeName(String nodeId) {
+        String name = registry.nodeNames().get(nodeId);
+        return name == null ? nodeId : name + " (" + nodeId + ")";
     }
 
     @Override
@@ -213,6 +262,7 @@ public class ProxyManager implements RouteRegistry.Listener {
 
     private void syncAll() {
         try {
+            announce();
             Map<String, Route> routes = currentRoutes();
             for (String path : new ArrayList<>(proxies.keySet())) {
                 if (!routes.containsKey(path)) {
@@ -225,13 +275,27 @@ public class ProxyManager implements RouteRegistry.Listener {
         }
     }
 
+    /** Lists this node among the balancers while it proxies; takes it out when it stops proxying. */
+    private synchronized void announce() {
+        if (enabled && balancerRegistration == null) {
+            balancerRegistration = registry.register(BALANCERS, BALANCERS_PATH, System.getProperty("karaf.name", registry.localNodeId()));
+        } else if (!enabled && balancerRegistration != null) {
+            balancerRegistration.close();
+            balancerRegistration = null;
+        }
+    }
+
+    /** The routes of every local group; the endpoints of draining nodes are left out. */
     private Map<String, Route> currentRoutes() {
         Map<String, Route> merged = new TreeMap<>();
+        Set<String> draining = registry.drainingNodes();
         for (Group group : groupManager.listLocalGroups()) {
-            registry.routes(group).forEach((path, route) -> {
+            RouteSpace.routes(registry, group).forEach((path, route) -> {
                 Route m = merged.getOrDefault(path, Route.empty(path));
                 for (Endpoint e : route.getEndpoints()) {
-                    m = m.withEndpoint(e);
+                    if (!draining.contains(e.getNodeId())) {
+                        m = m.withEndpoint(e);
+                    }
                 }
                 merged.put(path, m);
             });
@@ -246,16 +310,22 @@ public class ProxyManager implements RouteRegistry.Listener {
      */
     private synchronized void apply(String path, Route route, boolean withdrawn) {
         boolean empty = route == null || route.isEmpty();
-        if (!enabled || !settings.isIncluded(path) || (empty && (withdrawn || !proxies.containsKey(path)))) {
+        if (!enabled || !settings.isIncluded(path) || (empty && !proxies.containsKey(path))) {
             remove(path);
             return;
+        }
+        if (empty && withdrawn) {
+            // every backend withdrew the route (an application restarting or updating on all of them):
+            // requests wait for it (unavailable.wait.ms); it is removed only if it does not come back
+            long grace = Math.max(1000, settings.getUnavailableWaitMs());
+            worker.schedule(() -> removeIfStillEmpty(path), grace, TimeUnit.MILLISECONDS);
         }
         if (empty) {
             Proxy proxy = proxies.get(path);
             if (!proxy.endpoints.isEmpty()) {
                 proxy.table.update(List.of());
                 proxy.endpoints = List.of();
-                LOG.info("Route {} has no endpoint left: requests get 503 until a backend serves it again", path);
+                LOG.info("Route {} has no endpoint left: requests wait up to {} ms for one, then get 503", path, settings.getUnavailableWaitMs());
             }
             return;
         }
@@ -281,6 +351,14 @@ public class ProxyManager implements RouteRegistry.Listener {
             proxy.endpoints = route.getEndpoints();
             drained.getOrDefault(path, Set.of()).forEach(proxy.table::drain);
             LOG.info("Route {} endpoints now {}", path, urls(route.getEndpoints()));
+        }
+    }
+
+    private synchronized void removeIfStillEmpty(String path) {
+        Route route = currentRoutes().get(path);
+        Proxy proxy = proxies.get(path);
+        if (proxy != null && proxy.endpoints.isEmpty() && (route == null || route.isEmpty())) {
+            remove(path);
         }
     }
 

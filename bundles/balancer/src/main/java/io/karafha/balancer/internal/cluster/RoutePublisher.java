@@ -11,12 +11,22 @@ import java.util.concurrent.TimeUnit;
 
 import io.karafha.balancer.internal.BalancerSettings;
 import io.karafha.balancer.internal.InvalidSettingsException;
+import io.karafha.registry.EndpointRegistry;
+import io.karafha.registry.RegistryListener;
 import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.apache.karaf.cellar.core.event.EventProducer;
-import org.osgi.framework.BundleContext;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.ops4j.pax.web.service.spi.model.events.WebElementEvent;
 import org.ops4j.pax.web.service.spi.model.events.WebElementEventListener;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -46,7 +56,7 @@ public class RoutePublisher implements WebElementEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(RoutePublisher.class);
 
     @Reference
-    private RouteRegistry registry;
+    private EndpointRegistry registry;
     @Reference
     private GroupManager groupManager;
     @Reference
@@ -67,8 +77,31 @@ public class RoutePublisher implements WebElementEventListener {
     private ScheduledFuture<?> pending;
 
     private BundleContext context;
+    /** What this node answers now, for the "not served here" answer to the balancer. */
+    private final ServedPaths served = new ServedPaths();
+    private ServiceRegistration<HttpConfiguration.Customizer> customizer;
+    private DrainOnStop drain;
+    /** An application starting to stop: its servlets are not served from this moment; the framework stopping: drain. */
+    private final SynchronousBundleListener stopping = event -> {
+        if (event.getType() != BundleEvent.STOPPING) {
+            return;
+        }
+        if (event.getBundle().getBundleId() == 0) {
+            if (enabled) {
+                drain.drain();
+            }
+        } else {
+            served.withdrawNow(LocalRoutes.whiteboardPaths(event.getBundle().getRegisteredServices(), PROXY_SERVLET_PREFIX));
+        }
+    };
+    /** A servlet service going away (its component re-activated after a configuration change, say). */
+    private final ServiceListener servletGone = event -> {
+        if (event.getType() == ServiceEvent.UNREGISTERING) {
+            served.withdrawNow(LocalRoutes.whiteboardPaths(new ServiceReference<?>[] {event.getServiceReference()}, PROXY_SERVLET_PREFIX));
+        }
+    };
     /** A healed partition: compare with the registry at once instead of at the next 15 s pass. */
-    private final RouteRegistry.Listener mergeListener = new RouteRegistry.Listener() {
+    private final RegistryListener mergeListener = new RegistryListener() {
         @Override
         public void merged() {
             schedule();
@@ -81,6 +114,14 @@ public class RoutePublisher implements WebElementEventListener {
         worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-route-publisher"));
         fastWorker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-route-publisher-fast"));
         configure(config);
+        drain = new DrainOnStop(registry, () -> settings.getDrainTimeoutMs());
+        context.addBundleListener(stopping);
+        try {
+            context.addServiceListener(servletGone, "(&(objectClass=javax.servlet.Servlet)(osgi.http.whiteboard.servlet.pattern=*))");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        guardRoutes();
         worker.execute(this::republishAll);
         // a safety net for what no event announces (HttpService registrations, web applications)
         worker.scheduleWithFixedDelay(this::scan, 15, 15, TimeUnit.SECONDS);
@@ -90,7 +131,18 @@ public class RoutePublisher implements WebElementEventListener {
     @Modified
     void modified(Map<String, Object> config) {
         configure(config);
+        guardRoutes();
         schedule();
+    }
+
+    /** On a backend, Jetty answers "not served here" for a route it does not serve now (see NotServedCustomizer). */
+    private synchronized void guardRoutes() {
+        if (enabled && customizer == null) {
+            customizer = context.registerService(HttpConfiguration.Customizer.class, new NotServedCustomizer(served), null);
+        } else if (!enabled && customizer != null) {
+            customizer.unregister();
+            customizer = null;
+        }
     }
 
     private void configure(Map<String, Object> config) {
@@ -109,12 +161,24 @@ public class RoutePublisher implements WebElementEventListener {
     @Deactivate
     void deactivate() {
         registry.removeListener(mergeListener);
+        context.removeBundleListener(stopping);
+        context.removeServiceListener(servletGone);
+        synchronized (this) {
+            if (customizer != null) {
+                try {
+                    customizer.unregister();
+                } catch (IllegalStateException gone) {
+                    LOG.debug("customizer already unregistered");
+                }
+                customizer = null;
+            }
+        }
         fastWorker.shutdownNow();
         worker.shutdownNow();
         try {
             for (Group group : groupManager.listLocalGroups()) {
                 for (String path : published) {
-                    registry.unpublish(group, path);
+                    registry.withdraw(RouteSpace.of(group), path);
                     sendEvent(group, path);
                 }
             }
@@ -135,6 +199,9 @@ public class RoutePublisher implements WebElementEventListener {
     public void registrationEvent(WebElementEvent event) {
         try {
             WebElementEvent.State state = event.getType();
+            if (state == WebElementEvent.State.DEPLOYED) {
+                served.deployed();
+            }
             if (state == WebElementEvent.State.DEPLOYED || state == WebElementEvent.State.UNDEPLOYED) {
                 fastWorker.execute(this::schedule);
             }
@@ -159,8 +226,8 @@ public class RoutePublisher implements WebElementEventListener {
     private void republishAll() {
         try {
             for (Group group : groupManager.listLocalGroups()) {
-                for (String path : registry.localPaths(group)) {
-                    registry.unpublish(group, path);
+                for (String path : registry.localPaths(RouteSpace.of(group))) {
+                    registry.withdraw(RouteSpace.of(group), path);
                 }
             }
             scan();
@@ -172,7 +239,9 @@ public class RoutePublisher implements WebElementEventListener {
     /** Whiteboard servlets are known from their service properties at once: publish them now. */
     private void fastScan() {
         try {
-            sync(LocalRoutes.whiteboardPaths(context, PROXY_SERVLET_PREFIX), false);
+            Set<String> whiteboard = LocalRoutes.whiteboardPaths(context, PROXY_SERVLET_PREFIX);
+            served.registered(whiteboard);
+            sync(whiteboard, false);
         } catch (RuntimeException e) {
             LOG.error("Routes could not be published: {}", e.toString(), e);
         }
@@ -182,12 +251,15 @@ public class RoutePublisher implements WebElementEventListener {
         try {
             // full pass: the HTTP runtime (HttpService and web application servlets too), which can
             // take a second to answer; only this pass withdraws routes
-            Set<String> served = LocalRoutes.whiteboardPaths(context, PROXY_SERVLET_PREFIX);
+            Set<String> paths = LocalRoutes.whiteboardPaths(context, PROXY_SERVLET_PREFIX);
+            served.registered(paths);
             HttpServiceRuntime rt = runtime;
             if (rt != null) {
-                served.addAll(LocalRoutes.paths(rt.getRuntimeDTO(), PROXY_SERVLET_PREFIX));
+                Set<String> deployed = LocalRoutes.paths(rt.getRuntimeDTO(), PROXY_SERVLET_PREFIX);
+                served.runtime(deployed);
+                paths.addAll(deployed);
             }
-            sync(served, true);
+            sync(paths, true);
         } catch (RuntimeException e) {
             LOG.error("Routes could not be published: {}", e.toString(), e);
         }
@@ -207,17 +279,17 @@ public class RoutePublisher implements WebElementEventListener {
         for (Group group : groupManager.listLocalGroups()) {
             // compared with the registry, not with memory: entries pruned while this node was cut off
             // (partition, SIGSTOP) are published again, at the end of the list
-            Set<String> registered = new HashSet<>(registry.localPaths(group));
+            Set<String> registered = new HashSet<>(registry.localPaths(RouteSpace.of(group)));
             for (String path : wanted) {
                 if (!registered.contains(path)) {
-                    registry.publish(group, path, url);
+                    registry.register(RouteSpace.of(group), path, url);
                     sendEvent(group, path);
                     LOG.info("Route {} published: {} serves it at {} (cluster group {})", path, registry.localNodeId(), url, group.getName());
                 }
             }
             for (String path : withdraw ? registered : Set.<String>of()) {
                 if (!wanted.contains(path)) {
-                    registry.unpublish(group, path);
+                    registry.withdraw(RouteSpace.of(group), path);
                     sendEvent(group, path);
                     LOG.info("Route {} withdrawn: {} no longer serves it (cluster group {})", path, registry.localNodeId(), group.getName());
                 }

@@ -21,12 +21,13 @@ import io.karafha.balancer.internal.InvalidSettingsException;
 import io.karafha.balancer.internal.Policy;
 import io.karafha.balancer.internal.cluster.ProxyManager;
 import io.karafha.balancer.internal.cluster.RoleSwitches;
-import io.karafha.balancer.internal.cluster.RouteRegistry;
+import io.karafha.balancer.internal.cluster.RouteSpace;
 import io.karafha.balancer.internal.ops.Views.EndpointView;
 import io.karafha.balancer.internal.ops.Views.NodeView;
 import io.karafha.balancer.internal.ops.Views.PublishedView;
 import io.karafha.balancer.internal.ops.Views.RouteView;
 import io.karafha.balancer.internal.proxy.RouteCounters;
+import io.karafha.registry.EndpointRegistry;
 import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.apache.karaf.cellar.core.Node;
@@ -54,7 +55,7 @@ public class Operations {
     @Reference
     private ProxyManager proxies;
     @Reference
-    private RouteRegistry registry;
+    private EndpointRegistry registry;
     @Reference
     private GroupManager groupManager;
     @Reference
@@ -113,8 +114,8 @@ public class Operations {
         List<PublishedView> out = new ArrayList<>();
         String self = registry.localNodeId();
         for (Group group : groupManager.listLocalGroups()) {
-            Map<String, Route> routes = registry.routes(group);
-            for (String path : new TreeSet<>(registry.localPaths(group))) {
+            Map<String, Route> routes = RouteSpace.routes(registry, group);
+            for (String path : new TreeSet<>(registry.localPaths(RouteSpace.of(group)))) {
                 Route route = routes.getOrDefault(path, Route.empty(path));
                 List<Endpoint> endpoints = route.getEndpoints();
                 for (int i = 0; i < endpoints.size(); i++) {
@@ -131,7 +132,7 @@ public class Operations {
     public int knownRoutes() {
         Set<String> paths = new TreeSet<>();
         for (Group group : groupManager.listLocalGroups()) {
-            paths.addAll(registry.routes(group).keySet());
+            paths.addAll(RouteSpace.routes(registry, group).keySet());
         }
         return paths.size();
     }

@@ -4,8 +4,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.karafha.balancer.internal.cluster.ProxyManager;
-import io.karafha.balancer.internal.cluster.RouteRegistry;
+import io.karafha.balancer.internal.cluster.RouteSpace;
 import io.karafha.node.RouteHealth;
+import io.karafha.registry.EndpointRegistry;
 import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.osgi.service.component.annotations.Component;
@@ -21,7 +22,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 public class RouteHealthService implements RouteHealth {
 
     @Reference
-    private RouteRegistry registry;
+    private EndpointRegistry registry;
     @Reference
     private GroupManager groupManager;
     /** Present once etc/io.karafha.balancer.cfg is read. */
@@ -35,8 +36,8 @@ public class RouteHealthService implements RouteHealth {
         Set<String> mine = new TreeSet<>();
         try {
             for (Group group : groupManager.listLocalGroups()) {
-                known.addAll(registry.routes(group).keySet());
-                mine.addAll(registry.localPaths(group));
+                known.addAll(RouteSpace.routes(registry, group).keySet());
+                mine.addAll(registry.localPaths(RouteSpace.of(group)));
             }
         } catch (RuntimeException e) {
             return new Status(role(pm), false, 0, 0, "the route registry cannot be read: " + e);

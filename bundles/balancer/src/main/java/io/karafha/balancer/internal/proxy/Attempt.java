@@ -1,7 +1,5 @@
 package io.karafha.balancer.internal.proxy;
 
-import io.karafha.balancer.Endpoint;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -14,9 +12,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import javax.servlet.http.HttpServletRequest;
 
+import io.karafha.balancer.Endpoint;
+import io.karafha.balancer.RouteHeaders;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.Request;
 import org.eclipse.jetty.client.api.Response;
@@ -49,7 +48,7 @@ final class Attempt {
      *
      * @param body the shared client body, or null if the request has none
      */
-    Attempt(HttpClient client, HttpServletRequest req, Endpoint endpoint, RequestBody body, int responseTimeoutMs) {
+    Attempt(HttpClient client, HttpServletRequest req, String routePath, Endpoint endpoint, RequestBody body, int responseTimeoutMs) {
         URI base = endpoint.getUrl();
         request = client.newRequest(URI.create(base.getScheme() + "://" + base.getRawAuthority() + "/"))
                 .method(req.getMethod())
@@ -57,6 +56,7 @@ final class Attempt {
                 .followRedirects(false)
                 .idleTimeout(responseTimeoutMs, TimeUnit.MILLISECONDS);
         copyHeaders(req, request);
+        request.header(RouteHeaders.ROUTE, routePath);
         if (body != null) {
             long length = req.getContentLengthLong();
             request.content(new InputStreamContentProvider(body, BUFFER_SIZE, false) {
@@ -83,7 +83,8 @@ final class Attempt {
         out.getHeaders().clear(); // drop HttpClient defaults (User-Agent, Accept-Encoding)
         Set<String> tokens = HopByHopHeaders.connectionTokens(list(req, "Connection"));
         for (String name : Collections.list(req.getHeaderNames())) {
-            if (HopByHopHeaders.isExcluded(name, tokens) || NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))) {
+            if (HopByHopHeaders.isExcluded(name, tokens) || NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))
+                    || RouteHeaders.isOwn(name)) {
                 continue;
             }
             for (String value : Collections.list(req.getHeaders(name))) {

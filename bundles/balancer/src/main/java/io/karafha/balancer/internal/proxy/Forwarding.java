@@ -1,10 +1,5 @@
 package io.karafha.balancer.internal.proxy;
 
-import io.karafha.balancer.Endpoint;
-import io.karafha.balancer.internal.BalancerSettings;
-import io.karafha.balancer.internal.EndpointTable;
-import io.karafha.balancer.internal.FailureClassifier;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,10 +14,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
-
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import io.karafha.balancer.Endpoint;
+import io.karafha.balancer.RouteHeaders;
+import io.karafha.balancer.internal.BalancerSettings;
+import io.karafha.balancer.internal.EndpointTable;
+import io.karafha.balancer.internal.FailureClassifier;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.Response;
 import org.eclipse.jetty.http.HttpField;
@@ -38,6 +37,8 @@ final class Forwarding {
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final Set<String> IDEMPOTENT_METHODS = Set.of("PUT", "DELETE");
     private static final int MAX_REASON = 200;
+    /** How long an endpoint that answered "not served" is skipped for its route. */
+    static final long NOT_SERVED_RETRY_MS = 500;
 
     private final BalancerSettings settings;
     private final FailureClassifier classifier;
@@ -49,11 +50,13 @@ final class Forwarding {
     private final EndpointTable table;
     private final ProxyListener events;
     private final long started;
+    private final InFlight inFlight;
     private RequestBody body;
+    private boolean bodyRead;
 
     Forwarding(BalancerSettings settings, FailureClassifier classifier, HttpClient client, LongSupplier clock,
                HttpServletRequest req, HttpServletResponse resp, String routePath, EndpointTable table,
-               ProxyListener events, long started) {
+               ProxyListener events, long started, InFlight inFlight) {
         this.settings = settings;
         this.classifier = classifier;
         this.client = client;
@@ -64,19 +67,32 @@ final class Forwarding {
         this.table = table;
         this.events = events;
         this.started = started;
+        this.inFlight = inFlight;
     }
 
-    /** Tries {@code plan} (not empty) in order and answers the client. */
-    void run(List<Endpoint> plan) throws IOException {
-        long length = req.getContentLengthLong();
-        boolean hasBody = length > 0 || (length < 0 && req.getHeader("Transfer-Encoding") != null);
-        body = hasBody ? new RequestBody(req.getInputStream(), settings.getMaxRequestBytes()) : null;
+    /**
+     * Tries {@code plan} (not empty) in order and answers the client, unless no endpoint processed
+     * the request: every one refused to connect or did not serve the route at this moment, and the
+     * request can be sent again. Then nothing is written and false is returned: the engine may wait
+     * for an endpoint and call again with a new plan.
+     *
+     * @return true if the client was answered
+     */
+    boolean run(List<Endpoint> plan) throws IOException {
+        if (!bodyRead) {
+            long length = req.getContentLengthLong();
+            boolean hasBody = length > 0 || (length < 0 && req.getHeader("Transfer-Encoding") != null);
+            body = hasBody ? new RequestBody(req.getInputStream(), settings.getMaxRequestBytes()) : null;
+            bodyRead = true;
+        }
         long budget = settings.getConnectTimeoutMs() + (long) settings.getResponseTimeoutMs() + 1000L;
         boolean noneReached = true;
         for (int i = 0; i < plan.size(); i++) {
             Endpoint endpoint = plan.get(i);
             Endpoint next = i + 1 < plan.size() ? plan.get(i + 1) : null;
-            Attempt attempt = new Attempt(client, req, endpoint, body, settings.getResponseTimeoutMs());
+            inFlight.start(endpoint.getNodeId());
+            try {
+            Attempt attempt = new Attempt(client, req, routePath, endpoint, body, settings.getResponseTimeoutMs());
             attempt.send();
             Throwable failure = attempt.awaitHeaders(budget, body);
 
@@ -85,7 +101,7 @@ final class Forwarding {
                     attempt.finish(1000);
                     sendText(413, "Request body larger than " + settings.getMaxRequestBytes() + " bytes\n", false);
                     done(413, null);
-                    return;
+                    return true;
                 }
                 if (body != null && body.clientFailure() != null) {
                     attempt.finish(1000);
@@ -99,7 +115,7 @@ final class Forwarding {
                 if (!classifier.isFailure(failure)) {
                     sendText(502, "Bad gateway: " + reason + "\n", false);
                     done(502, endpoint);
-                    return;
+                    return true;
                 }
                 markDown(endpoint, reason, !connectFailure && isTimeout(failure));
                 if (next != null && mayReplay(attempt, connectFailure)) {
@@ -107,16 +123,35 @@ final class Forwarding {
                     continue;
                 }
                 if (noneReached && next == null) {
+                    if (body == null || body.rewind()) {
+                        return false;   // nobody processed it: the engine may wait for an endpoint
+                    }
                     sendText(503, "No live backend for " + routePath + "\n", true);
                 } else {
                     sendText(502, "Bad gateway: " + reason + "\n", false);
                 }
                 done(resp.getStatus(), endpoint);
-                return;
+                return true;
             }
 
             Response response = attempt.response();
             int status = response.getStatus();
+            if (status == 503 && response.getHeaders().get(RouteHeaders.NOT_SERVED) != null) {
+                // the backend refused the request before any application saw it: safe for every method
+                attempt.discard("route not served");
+                attempt.finish(1000);
+                notServed(endpoint);
+                if (body != null && !body.rewind()) {
+                    sendText(503, "No backend serves " + routePath + " at this moment\n", true);
+                    done(503, endpoint);
+                    return true;
+                }
+                if (next != null) {
+                    events.failover(routePath, endpoint, next, "not serving " + routePath + " now");
+                    continue;
+                }
+                return false;
+            }
             if (classifier.isFailureStatus(status)) {
                 String reason = "HTTP " + status;
                 markDown(endpoint, reason, false);
@@ -131,7 +166,29 @@ final class Forwarding {
                 events.endpointUp(routePath, endpoint);
             }
             relay(attempt, endpoint, response);
-            return;
+            return true;
+            } finally {
+                inFlight.end(endpoint.getNodeId());
+            }
+        }
+        return false;
+    }
+
+    /** After {@link #run} returned false and no endpoint came in time: 503 with Retry-After. */
+    void unavailable() throws IOException {
+        sendText(503, "No live backend for " + routePath + "\n", true);
+        done(503, null);
+    }
+
+    /**
+     * The endpoint does not serve the route now (its application is restarting or updating): it is
+     * skipped for a short while, not the retry interval, as it is expected back within seconds.
+     */
+    private void notServed(Endpoint endpoint) {
+        String reason = "not serving " + routePath + " now";
+        long skip = Math.min(settings.getRetryIntervalMs(), NOT_SERVED_RETRY_MS);
+        if (table.markDown(endpoint, clock.getAsLong(), skip, reason, false)) {
+            events.endpointDown(routePath, endpoint, reason);
         }
     }
 
@@ -143,7 +200,9 @@ final class Forwarding {
      */
     private boolean mayReplay(Attempt attempt, boolean connectFailure) {
         if (body != null && (body.touched() || attempt.begun())) {
-            return false;
+            // nothing was sent on a connection that never opened: a body kept from an endpoint that
+            // refused it unread starts again
+            return connectFailure && !attempt.begun() && body.rewind();
         }
         String method = req.getMethod().toUpperCase(Locale.ROOT);
         return connectFailure || SAFE_METHODS.contains(method)
@@ -242,7 +301,7 @@ final class Forwarding {
         Set<String> seen = new HashSet<>();
         for (HttpField field : fields) {
             String name = field.getName();
-            if (HopByHopHeaders.isExcluded(name, tokens)) {
+            if (HopByHopHeaders.isExcluded(name, tokens) || RouteHeaders.isOwn(name)) {
                 continue;
             }
             if (name.equalsIgnoreCase("Content-Length")) {

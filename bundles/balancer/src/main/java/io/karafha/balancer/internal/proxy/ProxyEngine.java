@@ -1,20 +1,19 @@
 package io.karafha.balancer.internal.proxy;
 
-import io.karafha.balancer.Endpoint;
-import io.karafha.balancer.internal.BalancerSettings;
-import io.karafha.balancer.internal.EndpointTable;
-import io.karafha.balancer.internal.FailureClassifier;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import io.karafha.balancer.Endpoint;
+import io.karafha.balancer.internal.BalancerSettings;
+import io.karafha.balancer.internal.EndpointTable;
+import io.karafha.balancer.internal.FailureClassifier;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.http.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.util.HttpCookieStore;
@@ -71,8 +70,13 @@ public final class ProxyEngine {
         }
     }
 
+    /** How often a waiting request looks for an endpoint again. */
+    static final long WAIT_POLL_MS = 20;
+
     private final LongSupplier clock;
     private final Object lifecycle = new Object();
+    private final InFlight inFlight = new InFlight();
+    private final AtomicInteger waiting = new AtomicInteger();
     private volatile Config config;
     private volatile ClientHandle handle;
 
@@ -173,18 +177,56 @@ public final class ProxyEngine {
             return;
         }
         ClientHandle h = acquire();
+        boolean counted = false;
         try {
-            List<Endpoint> plan = table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts());
-            if (plan.isEmpty()) {
-                sendText(resp, 503, "No live backend for " + routePath + "\n", retryAfterSeconds(s));
-                events.requestDone(routePath, null, 503, System.nanoTime() - started);
-                return;
+            Forwarding forwarding = new Forwarding(s, cfg.classifier(), h.client, clock, req, resp, routePath, table,
+                    events, started, inFlight);
+            long deadline = started + TimeUnit.MILLISECONDS.toNanos(s.getUnavailableWaitMs());
+            while (true) {
+                List<Endpoint> plan = table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts());
+                if (!plan.isEmpty() && forwarding.run(plan)) {
+                    return;
+                }
+                // No endpoint can take the request now (all restarting, draining, down): a short
+                // outage is a wait, bounded in time and in the number of waiting requests.
+                if (!counted) {
+                    if (s.getUnavailableWaitMs() == 0 || waiting.incrementAndGet() > s.getUnavailableMaxWaiting()) {
+                        if (s.getUnavailableWaitMs() > 0) {
+                            waiting.decrementAndGet();
+                        }
+                        forwarding.unavailable();
+                        return;
+                    }
+                    counted = true;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    forwarding.unavailable();
+                    return;
+                }
+                try {
+                    Thread.sleep(WAIT_POLL_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    forwarding.unavailable();
+                    return;
+                }
             }
-            new Forwarding(s, cfg.classifier(), h.client, clock, req, resp, routePath, table, events, started)
-                    .run(plan);
         } finally {
+            if (counted) {
+                waiting.decrementAndGet();
+            }
             h.release();
         }
+    }
+
+    /** @return the requests this balancer has in flight to each backend node */
+    public InFlight inFlight() {
+        return inFlight;
+    }
+
+    /** @return requests waiting now for a route with no available endpoint */
+    public int waiting() {
+        return waiting.get();
     }
 
     private ClientHandle acquire() {

@@ -1,14 +1,13 @@
 package io.karafha.balancer.internal.proxy;
 
-import io.karafha.balancer.internal.EndpointTable;
-
 import java.io.IOException;
 import java.util.Objects;
 import java.util.function.Supplier;
-
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
+
+import io.karafha.balancer.internal.EndpointTable;
 
 /**
  * Servlet adapter for one route: mounted at the route's path (e.g. {@code /app/*}, the same path

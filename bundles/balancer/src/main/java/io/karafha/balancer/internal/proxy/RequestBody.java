@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The client's request body as read by Jetty's HttpClient for one forwarded request (shared by
  * all attempts). Records whether it was touched at all (so a failed attempt knows whether the
  * body can still be sent elsewhere), counts bytes, enforces {@code max.request.bytes} and
- * separates client read failures from backend failures. {@link #close()} does nothing: the
- * servlet container owns the stream.
+ * separates client read failures from backend failures. The first {@value #REPLAY_BYTES} bytes are
+ * kept, so that a body a backend refused unread ("not served here") can be sent again
+ * ({@link #rewind()}). {@link #close()} does nothing: the servlet container owns the stream.
  */
 final class RequestBody extends InputStream {
 
@@ -22,7 +23,15 @@ final class RequestBody extends InputStream {
         }
     }
 
+    /** Bodies up to this size can be sent again after a backend refused them unread. */
+    static final int REPLAY_BYTES = 256 * 1024;
+
     private final InputStream in;
+    private byte[] kept = new byte[0];
+    private int keptSize;
+    private int position;
+    private boolean overflow;
+    private final AtomicLong delivered = new AtomicLong();
     private final long maxBytes;
     private final AtomicLong bytes = new AtomicLong();
     private volatile boolean touched;
@@ -43,10 +52,17 @@ final class RequestBody extends InputStream {
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
+    public synchronized int read(byte[] b, int off, int len) throws IOException {
         touched = true;
         if (tooLarge) {
             throw new TooLargeException(maxBytes);
+        }
+        if (position < keptSize) {
+            int n = Math.min(len, keptSize - position);
+            System.arraycopy(kept, position, b, off, n);
+            position += n;
+            delivered.addAndGet(n);
+            return n;
         }
         int n;
         try {
@@ -59,7 +75,38 @@ final class RequestBody extends InputStream {
             tooLarge = true;
             throw new TooLargeException(maxBytes);
         }
+        if (n > 0) {
+            keep(b, off, n);
+            delivered.addAndGet(n);
+        }
         return n;
+    }
+
+    private void keep(byte[] b, int off, int n) {
+        if (overflow || keptSize + n > REPLAY_BYTES) {
+            overflow = true;
+            return;
+        }
+        if (keptSize + n > kept.length) {
+            kept = java.util.Arrays.copyOf(kept, Math.min(REPLAY_BYTES, Math.max(keptSize + n, kept.length * 2 + 1024)));
+        }
+        System.arraycopy(b, off, kept, keptSize, n);
+        keptSize += n;
+        position = keptSize;
+    }
+
+    /**
+     * Starts the body again from its first byte, for the next endpoint, when everything read so far
+     * was kept.
+     *
+     * @return false if the body was larger than {@value #REPLAY_BYTES} bytes (it cannot be sent again)
+     */
+    synchronized boolean rewind() {
+        if (overflow || clientFailure != null || tooLarge) {
+            return false;
+        }
+        position = 0;
+        return true;
     }
 
     @Override
@@ -72,9 +119,9 @@ final class RequestBody extends InputStream {
         return touched;
     }
 
-    /** @return bytes read from the client so far */
+    /** @return bytes handed to the backend requests so far (progress of the upload) */
     long bytesRead() {
-        return bytes.get();
+        return delivered.get();
     }
 
     /** @return true if the body exceeded the limit */

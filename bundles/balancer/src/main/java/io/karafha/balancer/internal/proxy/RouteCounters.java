@@ -1,10 +1,10 @@
 package io.karafha.balancer.internal.proxy;
 
-import io.karafha.balancer.Endpoint;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+
+import io.karafha.balancer.Endpoint;
 
 /**
  * Request counters of the balancer, per route path and per endpoint of a path; lock-free

@@ -1,4 +1,4 @@
-package io.karafha.cxf.test;
+package io.karafha.registry.test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,7 +12,7 @@ import com.hazelcast.core.HazelcastInstance;
 /** Real embedded Hazelcast 3.12 members on loopback, one fresh cluster per test class. */
 public final class TestCluster {
 
-    private final String group = "cxf-test-" + UUID.randomUUID();
+    private final String group = "registry-test-" + UUID.randomUUID();
     private final int basePort = freePort();
 
     public HazelcastInstance member() {

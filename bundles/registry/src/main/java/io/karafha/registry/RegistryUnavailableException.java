@@ -1,6 +1,6 @@
-package io.karafha.cxf;
+package io.karafha.registry;
 
-/** The cluster registry could not be reached within the configured time. */
+/** The cluster registry could not be reached (or not within the configured time). */
 public class RegistryUnavailableException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
