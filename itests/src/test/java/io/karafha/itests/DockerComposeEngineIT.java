@@ -43,7 +43,7 @@ import org.junit.runners.MethodSorters;
  * which builds the image from the sources and starts the three nodes. On that one start, in order:
  * health in compose order, the generated admin passwords, the role table inside each container,
  * /hello through port 8181, a kill of karaf1 under a stream of requests, its restart (it rejoins at the
- * end), a pause of the master, a configuration change carried from karaf1 to karaf2, a partition with
+ * end), {@code docker-compose restart} of the master (drained first: no non-2xx), a pause of the master, a configuration change carried from karaf1 to karaf2, a partition with
  * {@code docker network disconnect}/{@code connect} (with a configuration change on karaf2 meanwhile,
  * which karaf1 catches up after), and {@code docker-compose down} leaving nothing.
  *
@@ -234,28 +234,47 @@ public class DockerComposeEngineIT {
         }
     }
 
-    /** docker pause of the master (karaf2): requests wait at most the response timeout, none fails. */
+    /** docker-compose restart karaf2 (the master): a graceful stop drains it first; no request gets a non-2xx. */
+    @Test(timeout = 300_000)
+    public void g_restartTheMaster_noNon2xx() throws Exception {
+        Stream stream = Stream.start(20_000, 150);
+        Thread.sleep(1000);
+        long t0 = System.nanoTime();
+        compose(120, "restart", "karaf2");
+        waitHealthy("karaf2", 180);
+        waitForMembers("balancer", 3, 60);
+        System.out.printf("[restart karaf2] healthy again after %.1f s%n", secondsSince(t0));
+        Thread.sleep(2000);
+        Stream.Tally t = stream.stop();
+        System.out.println("[restart karaf2] " + t);
+        assertEquals("non-2xx answers during docker-compose restart of the master: " + t, 0, t.failed);
+        assertTrue("karaf1 answered while karaf2 restarted: " + t, t.byNode.getOrDefault("karaf1", 0) > 0);
+    }
+
+    /** docker pause of the master: requests wait at most the response timeout, none fails. */
     @Test(timeout = 240_000)
-    public void g_pauseTheMaster_noRequestFails_boundedLatency() throws Exception {
+    public void h_pauseTheMaster_noRequestFails_boundedLatency() throws Exception {
+        String master = firstLine(waitFor(HELLO, "node: ", 30).substring(4)).replace("node: ", "");
+        String follower = master.equals("karaf1") ? "karaf2" : "karaf1";
         Stream stream = Stream.start(2000, 30);
         Thread.sleep(2000);
-        dockerOk(30, "pause", CONTAINER.get("karaf2"));
+        dockerOk(30, "pause", CONTAINER.get(master));
         Thread.sleep(7000);
-        dockerOk(30, "unpause", CONTAINER.get("karaf2"));
+        dockerOk(30, "unpause", CONTAINER.get(master));
         Thread.sleep(3000);
         Stream.Tally t = stream.stop();
-        System.out.println("[pause karaf2] " + t);
+        System.out.println("[pause " + master + "] " + t);
         assertEquals("failed requests during the pause: " + t, 0, t.failed);
-        // response.timeout.ms = 5000 in the balancer's configuration, then the request moves to karaf1
+        // response.timeout.ms = 5000 in the balancer's configuration, then the request moves to the follower
         assertTrue("slowest request under 7 s (5 s response timeout + failover): " + t, t.worstMillis < 7000);
-        assertTrue("karaf1 answered while karaf2 was paused: " + t, t.byNode.getOrDefault("karaf1", 0) > 0);
-        waitHealthy("karaf2", 120);
+        assertTrue(follower + " answered while " + master + " was paused: " + t, t.byNode.getOrDefault(follower, 0) > 0);
+        waitHealthy(master, 120);
         waitForMembers("balancer", 3, 180);
     }
 
     /** A configuration change made on karaf1 reaches karaf2 through Cellar. */
     @Test(timeout = 180_000)
-    public void h_configChangeOnKaraf1_visibleOnKaraf2() throws Exception {
+    public void i_configChangeOnKaraf1_visibleOnKaraf2() throws Exception {
         String message = "set on karaf1 " + System.currentTimeMillis();
         dockerOk(30, "exec", CONTAINER.get("karaf1"), "sed", "-i", "s/^message *=.*$/message = " + message + "/",
                 "/opt/karaf/etc/io.karafha.demo.cfg");
@@ -272,7 +291,7 @@ public class DockerComposeEngineIT {
 
     /** karaf1 cut from the network: every request answered; after `connect` it is a member again. */
     @Test(timeout = 420_000)
-    public void i_partitionOfKaraf1_withNetworkDisconnect() throws Exception {
+    public void j_partitionOfKaraf1_withNetworkDisconnect() throws Exception {
         String network = PROJECT + "_karaf-ha";
         String master = firstLine(waitFor(HELLO, "node: ", 30).substring(4));
         Stream stream = Stream.start(3000, 25);
