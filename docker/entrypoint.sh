@@ -17,6 +17,10 @@
 #                                  bound one (NAT, a second network); default: none
 #   JAVA_MAX_MEM                   heap limit [384m: three nodes fit in 2 GB]
 #
+# Without KARAF_HA_ADMIN_PASSWORD, the first start generates a strong password (24 random
+# letters and digits), makes it the admin's and prints it, framed, in the log
+# (docker-compose logs <service>); later starts keep it. There is no default password.
+#
 set -euo pipefail
 
 KARAF_HOME=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,7 +40,36 @@ fi
 export KARAF_HA_BIND_ADDRESS="${KARAF_HA_BIND_ADDRESS:-0.0.0.0}"
 export JAVA_MAX_MEM="${JAVA_MAX_MEM:-384m}"
 
+generated=""
+if [ -z "${KARAF_HA_ADMIN_PASSWORD:-}" ] && ! grep -q '^[^#].*_g_:admingroup' etc/users.properties 2>/dev/null; then
+    # base64 of random bytes without + / =: letters and digits only, none of , = : \ or space
+    while [ "${#generated}" -lt 24 ]; do
+        generated="$generated$(head -c 18 /dev/urandom | base64 | tr -d '\n+/=')"
+    done
+    generated=${generated:0:24}
+    export KARAF_HA_ADMIN_PASSWORD=$generated
+fi
+
 bin/karaf-ha-node configure
+
+if [ -n "$generated" ]; then
+    cat <<EOF
+################################################################################
+#
+#  Karaf HA: no KARAF_HA_ADMIN_PASSWORD was given, so this node generated one.
+#
+#    node:     ${KARAF_HA_NODE_NAME:-$(hostname)}
+#    user:     ${KARAF_HA_ADMIN_USER:-admin}
+#    password: $generated
+#
+#  It is the admin of this node's SSH console, web console and JMX, and stays
+#  until the container is removed. To choose your own, set
+#  KARAF_HA_ADMIN_PASSWORD in .env (see .env.example) and recreate the nodes.
+#
+################################################################################
+EOF
+fi
+unset KARAF_HA_ADMIN_PASSWORD generated
 
 # Java replaces this shell (KARAF_EXEC=exec): signals reach Karaf directly.
 export KARAF_EXEC=exec

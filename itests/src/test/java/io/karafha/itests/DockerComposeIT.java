@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,8 +24,8 @@ import org.junit.Test;
 
 /**
  * docker-compose.yml as Docker Compose resolves it ({@code docker-compose config}, no engine needed),
- * and the Dockerfile checked against it. What these cannot prove (the image build itself) is covered
- * by {@link NetnsComposeIT}, which runs the container entrypoint on three network namespaces.
+ * and the Dockerfile checked against it and against the Maven build, linted. The image build and the
+ * running nodes are {@link DockerComposeEngineIT}'s, on a real engine.
  */
 public class DockerComposeIT {
 
@@ -103,24 +102,59 @@ public class DockerComposeIT {
         }
     }
 
+    /** No .env needed: without a password Compose still resolves, with an empty one (the node generates its own); no default. */
     @Test(timeout = 120_000)
-    public void thereIsNoDefaultPassword() throws Exception {
-        ComposeFile.Result r = ComposeFile.run(env(null), "config");
-        assertNotEquals("compose resolved without a password:\n" + r.output, 0, r.exitCode);
-        assertTrue("the error names the variable: " + r.output, r.output.contains("set KARAF_HA_ADMIN_PASSWORD"));
-        ComposeFile.Result empty = ComposeFile.run(env(""), "config");
-        assertNotEquals("compose resolved with an empty password", 0, empty.exitCode);
+    public void noPasswordNeededAndNoDefault() throws Exception {
+        ComposeFile none = ComposeFile.resolve(env(null));
+        for (String s : none.services().keySet()) {
+            assertEquals(s + ": no default password in the compose file", "", none.environment(s).get("KARAF_HA_ADMIN_PASSWORD"));
+        }
+        String entrypoint = Files.readString(REPO.resolve("docker/entrypoint.sh"), StandardCharsets.UTF_8);
+        assertTrue("the entrypoint generates a password from /dev/urandom when none is given", entrypoint.contains("/dev/urandom"));
     }
 
-    /** The Dockerfile cannot be built here (no engine); check what it promises against the compose file and the build. */
+    /** Base images are build arguments with the Dockerfile's defaults, overridable from .env (pinned by digest). */
+    @Test(timeout = 120_000)
+    public void baseImagesAreBuildArguments() throws Exception {
+        Map<String, String> defaults = DockerEngine.baseImageArgs(REPO.resolve("docker/Dockerfile"));
+        assertEquals(Map.of("BUILD_IMAGE", "maven:3.9-eclipse-temurin-17", "BASE_IMAGE", "eclipse-temurin:17-jre-jammy"), defaults);
+        for (String s : compose.services().keySet()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> build = (Map<String, Object>) compose.service(s).get("build");
+            assertEquals(s + " build args default to the Dockerfile's", defaults, build.get("args"));
+        }
+        String pinned = "eclipse-temurin:17-jre-jammy@sha256:" + "0123456789abcdef".repeat(4);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> build = (Map<String, Object>) ComposeFile.resolve(Map.of("KARAF_HA_BASE_IMAGE", pinned))
+                .service("balancer").get("build");
+        assertEquals("KARAF_HA_BASE_IMAGE pins the runtime base", pinned, ((Map<?, ?>) build.get("args")).get("BASE_IMAGE"));
+    }
+
+    /** The Dockerfile builds the image from the sources with the project's Maven build; checked against the reactor. */
     @Test(timeout = 120_000)
     public void dockerfileMatchesComposeAndTheBuild() throws IOException {
         String dockerfile = Files.readString(REPO.resolve("docker/Dockerfile"), StandardCharsets.UTF_8);
         String version = System.getProperty("project.version", "1.0.0-SNAPSHOT");
-        Matcher copy = Pattern.compile("(?m)^COPY (distribution/target/karaf-ha-distribution-)\\$\\{KARAF_HA_VERSION}(\\.tar\\.gz) ").matcher(dockerfile);
-        assertTrue("the image is made from the distribution tarball", copy.find());
-        File tarball = REPO.resolve(copy.group(1) + version + copy.group(2)).toFile();
-        assertTrue("the tarball the Dockerfile copies exists after mvn install: " + tarball, tarball.isFile());
+        assertTrue("stage 1 runs on the Maven build image", dockerfile.contains("FROM ${BUILD_IMAGE} AS dependencies"));
+        assertTrue("the runtime runs on the base image", dockerfile.contains("\nFROM ${BASE_IMAGE}\n"));
+        assertTrue("the image is built by the project's Maven build", dockerfile.contains("install -pl distribution -am"));
+        assertTrue("the runtime unpacks the distribution the build made",
+                dockerfile.contains("distribution/target/karaf-ha-distribution-*.tar.gz"));
+        // the dependency stage copies every module's pom: a module missing there breaks the cached layer
+        String rootPom = Files.readString(REPO.resolve("pom.xml"), StandardCharsets.UTF_8);
+        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(rootPom);
+        int modules = 0;
+        while (module.find()) {
+            modules++;
+            String m = module.group(1);
+            assertTrue("the dependency stage copies " + m + "/pom.xml", dockerfile.contains("COPY " + m + "/pom.xml " + m + "/")
+                    || dockerfile.contains("COPY " + m + "/ " + m + "/"));
+            if (Files.isDirectory(REPO.resolve(m + "/src/main/cfg"))) {
+                assertTrue("the dependency stage copies " + m + "/src/main/cfg/ (attached to the build)",
+                        dockerfile.contains("COPY " + m + "/src/main/cfg/ " + m + "/src/main/cfg/"));
+            }
+        }
+        assertTrue("modules found in the root pom", modules > 3);
         assertTrue("ARG default is the project version", dockerfile.contains("ARG KARAF_HA_VERSION=" + version));
         assertTrue("the entrypoint is the project's script", dockerfile.contains("COPY docker/entrypoint.sh ")
                 && dockerfile.contains("ENTRYPOINT [\"/opt/karaf/bin/karaf-ha-entrypoint\"]"));
@@ -129,13 +163,20 @@ public class DockerComposeIT {
         Matcher user = Pattern.compile("(?m)^USER (\\S+)").matcher(dockerfile);
         assertTrue("the image sets a user", user.find());
         assertNotEquals("the image does not run as root", "root", user.group(1));
-        assertFalse("nothing is downloaded into the image", dockerfile.matches("(?s).*\\b(curl|wget|apt-get|ADD https?:).*"));
+        assertFalse("no RUN --mount: the classic builder (docker-compose 1.x) must build it too",
+                Pattern.compile("(?m)^RUN\\s+--mount").matcher(dockerfile).find());
+        assertFalse("no remote Dockerfile frontend (# syntax=): it would be pulled from a registry",
+                Pattern.compile("(?mi)^#\\s*syntax\\s*=").matcher(dockerfile).find());
+        assertFalse("nothing but Maven downloads into the image", dockerfile.matches("(?s).*\\b(curl|wget|apt-get|ADD https?:).*"));
         Set<String> exposed = new TreeSet<>();
         Matcher expose = Pattern.compile("(?m)^EXPOSE (.+)$").matcher(dockerfile);
         while (expose.find()) {
             exposed.addAll(List.of(expose.group(1).trim().split("\\s+")));
         }
         assertTrue("the image exposes HTTP and Hazelcast: " + exposed, exposed.containsAll(Set.of("8181", "5701")));
+        String ignore = Files.readString(REPO.resolve(".dockerignore"), StandardCharsets.UTF_8);
+        assertTrue("build outputs stay out of the build context", ignore.contains("**/target"));
+        assertTrue(".env stays out of the build context", ignore.lines().anyMatch(".env"::equals));
     }
 
     /**
@@ -179,7 +220,8 @@ public class DockerComposeIT {
     public void shellScriptsPassShellCheck() throws Exception {
         List<String> command = new ArrayList<>(List.of("shellcheck", "-S", "warning"));
         for (String script : List.of("docker/entrypoint.sh", "distribution/src/main/assembly/bin/karaf-ha-node",
-                "distribution/src/main/assembly/bin/setenv", "karaf-ha", "bench/run.sh", ".ci/run")) {
+                "distribution/src/main/assembly/bin/setenv", "karaf-ha", "bench/run.sh", ".ci/run",
+                "docker/stand-in-base", "docker/placeholder-sources")) {
             command.add(REPO.resolve(script).toString());
         }
         Process p;

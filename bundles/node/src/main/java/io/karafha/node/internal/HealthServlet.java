@@ -26,6 +26,12 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * at least one group, and the route registry can be read (a node with no route yet is ready: the
  * backends' routes come after the balancer, and the launcher waits for both); 503 otherwise. The
  * local launcher and the Docker health check wait on it.
+ *
+ * The detail is for callers on this host and for admins of the Karaf realm (HTTP Basic, as the web
+ * console; {@code ?detail} asks a browser for that login); any other caller gets only
+ * {@code {"ready":true|false}} with the same status, so the
+ * port a balancer publishes does not tell the world the cluster's addresses (see
+ * {@link HealthDetailAccess}).
  */
 @Component(
         name = "io.karafha.node.health",
@@ -46,6 +52,24 @@ public class HealthServlet extends HttpServlet {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile RouteHealth routeHealth;
+
+    private final transient HealthDetailAccess access;
+
+    public HealthServlet() {
+        this(new HealthDetailAccess(new KarafRealmCredentials()));
+    }
+
+    HealthServlet(HealthDetailAccess access) {
+        this.access = access;
+    }
+
+    /** For tests: the references DS would inject. */
+    HealthServlet bind(HazelcastInstance hazelcast, GroupManager groupManager, RouteHealth routeHealth) {
+        this.hazelcast = hazelcast;
+        this.groupManager = groupManager;
+        this.routeHealth = routeHealth;
+        return this;
+    }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -68,6 +92,15 @@ public class HealthServlet extends HttpServlet {
         resp.setStatus(ready ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         resp.setContentType("application/json;charset=UTF-8");
         resp.setHeader("Cache-Control", "no-store");
+        if (!access.mayReadDetail(req)) {
+            if (req.getParameter("detail") != null) {
+                // asked for the detail: let a browser ask for the console login
+                resp.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+                resp.setHeader("WWW-Authenticate", "Basic realm=\"" + KarafRealmCredentials.REALM + "\"");
+            }
+            resp.getWriter().println("{\"ready\":" + ready + "}");
+            return;
+        }
         resp.getWriter().println("{\"node\":" + Json.quote(System.getProperty("karaf.name", ""))
                 + ",\"ready\":" + ready
                 + ",\"members\":" + members.size()
