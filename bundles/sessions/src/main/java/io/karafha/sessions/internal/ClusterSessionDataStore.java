@@ -34,10 +34,16 @@ public final class ClusterSessionDataStore extends AbstractSessionDataStore {
         this.codec = new SessionCodec(problems, this.contextPath);
     }
 
+    /** Longest time the recorded access time may lag behind the real one (see {@link #doLoad}). */
+    static final long MAX_TOUCH_LAG_MS = 60_000;
+
     /**
      * A load is a use of the session: Pax Web 8 finds a session through its own context suffix,
      * after Jetty's {@code SessionHandler.access()} would have run, so the access time and expiry
-     * are brought forward here, and the entry's time to live with them on the next write.
+     * are brought forward here, and the entry's time to live with them on the write at the end of
+     * the request. Not on every request: only when the recorded access is older than a quarter of
+     * the max inactive interval or {@value #MAX_TOUCH_LAG_MS} ms, so a request that changes nothing
+     * usually costs a read only.
      */
     @Override
     public SessionData doLoad(String id) throws Exception {
@@ -50,10 +56,13 @@ public final class ClusterSessionDataStore extends AbstractSessionDataStore {
         if (d.isExpiredAt(now)) {
             return d; // Jetty invalidates it
         }
-        d.setLastAccessed(d.getAccessed());
-        d.setAccessed(now);
-        d.calcAndSetExpiry(now);
-        d.setMetaDataDirty(true);
+        long lag = d.getMaxInactiveMs() <= 0 ? Long.MAX_VALUE : Math.min(MAX_TOUCH_LAG_MS, d.getMaxInactiveMs() / 4);
+        if (now - d.getAccessed() >= lag) {
+            d.setLastAccessed(d.getAccessed());
+            d.setAccessed(now);
+            d.calcAndSetExpiry(now);
+            d.setMetaDataDirty(true);
+        }
         return d;
     }
 
