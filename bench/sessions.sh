@@ -82,7 +82,7 @@ echo "Karaf HA Failover session benchmark: straight to karaf1, wrk -t2 -c$CONNEC
 echo
 printf '| %-44s | %12s |\n' "" "requests/s"
 printf '| %-44s | %12s |\n' "--------------------------------------------" "------------"
-printf '| %-44s | %12s |\n' "GET /hello (no session)" "$M_HELLO"
+printf '| %-44s | %12s |\n' "GET /hello with the cookie, replication on" "$M_HELLO"
 printf '| %-44s | %12s |\n' "GET /session, replication off (in memory)" "$M_OFF"
 printf '| %-44s | %12s |\n' "GET /session, replication on (cluster map)" "$M_ON"
 printf '| %-44s | %12s |\n' "on / off" "$(awk -v a="$M_ON" -v b="$M_OFF" 'BEGIN{printf "%.2f", a/b}')"
