@@ -5,9 +5,10 @@
 #   bench/sessions.sh       (needs wrk: Debian package wrk, installed when missing and run as root)
 #
 # GET /session of the demo (reads the HttpSession, sets one attribute) straight to karaf1, with one
-# session cookie, replication on (feature ha-sessions: every request reads and writes the session in
-# the cluster map) and off (bundle io.karafha.sessions stopped on karaf1: Jetty's in-memory sessions),
-# alternating, 3 rounds each, medians; GET /hello (no session) as the floor. Same run, same cluster.
+# session cookie, replication on (feature ha-sessions: every request reads the session from
+# the cluster map, and writes it when it changed) and off (bundle io.karafha.sessions stopped on karaf1: Jetty's in-memory sessions),
+# alternating, 3 rounds each, medians; GET /hello with the same cookie (its session is read, not
+# used). Same run, same cluster.
 #
 # It starts its own cluster with ./karaf-ha on ports moved by 2000 (folder bench/target/sessions-cluster)
 # and stops it at the end. Loopback only; every run is bounded in time.
@@ -82,7 +83,7 @@ echo "Karaf HA Failover session benchmark: straight to karaf1, wrk -t2 -c$CONNEC
 echo
 printf '| %-44s | %12s |\n' "" "requests/s"
 printf '| %-44s | %12s |\n' "--------------------------------------------" "------------"
-printf '| %-44s | %12s |\n' "GET /hello (no session)" "$M_HELLO"
+printf '| %-44s | %12s |\n' "GET /hello with the cookie, replication on" "$M_HELLO"
 printf '| %-44s | %12s |\n' "GET /session, replication off (in memory)" "$M_OFF"
 printf '| %-44s | %12s |\n' "GET /session, replication on (cluster map)" "$M_ON"
 printf '| %-44s | %12s |\n' "on / off" "$(awk -v a="$M_ON" -v b="$M_OFF" 'BEGIN{printf "%.2f", a/b}')"
