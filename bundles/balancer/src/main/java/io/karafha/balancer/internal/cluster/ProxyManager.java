@@ -19,7 +19,6 @@ import io.karafha.balancer.internal.BalancerSettings;
 import io.karafha.balancer.internal.EndpointTable;
 import io.karafha.balancer.internal.InvalidSettingsException;
 import io.karafha.balancer.internal.proxy.ProxyEngine;
-import io.karafha.balancer.internal.proxy.StickyRouting;
 import io.karafha.balancer.internal.proxy.ProxyListener;
 import io.karafha.balancer.internal.proxy.ProxyServlet;
 import io.karafha.balancer.internal.proxy.RouteCounters;
@@ -78,7 +77,6 @@ public class ProxyManager implements RegistryListener {
     private final Map<String, Set<Endpoint>> drained = new ConcurrentHashMap<>();
     private BundleContext context;
     private volatile BalancerSettings settings = BalancerSettings.defaults();
-    private volatile StickyRouting sticky = StickyRouting.off();
     private volatile boolean enabled;
     private ProxyEngine engine;
     private ScheduledExecutorService worker;
@@ -94,7 +92,6 @@ public class ProxyManager implements RegistryListener {
         this.context = context;
         configure(config);
         engine = new ProxyEngine(settings);
-        engine.setStickyRouting(sticky);
         worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-proxy-routes"));
         registry.addListener(this);
         // Never on the activating thread: it is Cellar's activator (or the boot) thread, and a boot was
@@ -110,7 +107,6 @@ public class ProxyManager implements RegistryListener {
     void modified(Map<String, Object> config) {
         if (configure(config)) {
             worker.execute(() -> engine.reconfigure(settings));
-            engine.setStickyRouting(sticky);
             worker.execute(this::syncAll);
         }
     }
@@ -120,11 +116,9 @@ public class ProxyManager implements RegistryListener {
         try {
             BalancerSettings parsed = BalancerSettings.parse(config);
             boolean proxy = RoleSwitches.proxy(config);
-            StickyRouting affinity = StickyRouting.parse(config, id -> registry.nodeNames().get(id));
             settings = parsed;
-            sticky = affinity;
             enabled = proxy;
-            LOG.info("Balancer settings in force: proxy={}, {}, {}", proxy, parsed, affinity);
+            LOG.info("Balancer settings in force: proxy={}, {}", proxy, parsed);
             return true;
         } catch (InvalidSettingsException e) {
             LOG.error("etc/io.karafha.balancer.cfg: {}; the previous settings stay in force", e.getMessage());
