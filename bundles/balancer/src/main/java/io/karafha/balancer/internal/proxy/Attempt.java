@@ -59,7 +59,7 @@ final class Attempt {
         request.header(RouteHeaders.ROUTE, routePath);
         if (body != null) {
             long length = req.getContentLengthLong();
-            request.content(new InputStreamContentProvider(body, BUFFER_SIZE, false) {
+            request.content(new InputStreamContentProvider(body.reader(), BUFFER_SIZE, false) {
                 @Override
                 public long getLength() {
                     return length;

@@ -30,6 +30,8 @@ final class RequestBody extends InputStream {
     private byte[] kept = new byte[0];
     private int keptSize;
     private int position;
+    /** Bumped by {@link #rewind()}: a reader of an earlier attempt gets an error, never the next attempt's bytes. */
+    private int generation;
     private boolean overflow;
     private final AtomicLong delivered = new AtomicLong();
     private final long maxBytes;
@@ -49,6 +51,34 @@ final class RequestBody extends InputStream {
         byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    /** @return a stream of the whole body from its first byte, for one attempt; invalid after {@link #rewind()} */
+    synchronized InputStream reader() {
+        int gen = generation;
+        return new InputStream() {
+            private int pos;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                synchronized (RequestBody.this) {
+                    if (gen != generation) {
+                        throw new IOException("request body taken over by the next endpoint");
+                    }
+                    position = pos;
+                    int n = RequestBody.this.read(b, off, len);
+                    pos = position;
+                    return n;
+                }
+            }
+        };
     }
 
     @Override
@@ -77,6 +107,7 @@ final class RequestBody extends InputStream {
         }
         if (n > 0) {
             keep(b, off, n);
+            position += n;
             delivered.addAndGet(n);
         }
         return n;
@@ -92,7 +123,6 @@ final class RequestBody extends InputStream {
         }
         System.arraycopy(b, off, kept, keptSize, n);
         keptSize += n;
-        position = keptSize;
     }
 
     /**
@@ -105,7 +135,7 @@ final class RequestBody extends InputStream {
         if (overflow || clientFailure != null || tooLarge) {
             return false;
         }
-        position = 0;
+        generation++;
         return true;
     }
 
