@@ -42,7 +42,11 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
 
     private final HazelcastInstance hazelcast;
     /** This node's registrations (key -> value), to put back after a merge. */
-    private final Map<String, Map<String, Object>> own = new ConcurrentHashMap<>();
+    private final Map<Own, Map<String, Object>> own = new ConcurrentHashMap<>();
+
+    /** One of this node's entries: its space and map key. */
+    private record Own(String space, String key) {
+    }
     private final Map<String, SpaceView> views = new ConcurrentHashMap<>();
     private final NodeDirectory nodes;
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
@@ -69,7 +73,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         try {
             Map<String, Object> value = Entries.value(path, node, address, nextOrder());
             map.set(key, value);
-            own.put(space + "\n" + key, value);
+            own.put(new Own(space, key), value);
             SpaceView view = views.get(space);
             if (view != null) {
                 view.written(key, value);
@@ -82,7 +86,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     }
 
     private void unregister(String space, String key) {
-        if (own.remove(space + "\n" + key) == null) {
+        if (own.remove(new Own(space, key)) == null) {
             return;
         }
         SpaceView view = views.get(space);
@@ -104,7 +108,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         for (Map.Entry<String, Map<String, Object>> e : map.entrySet()) {
             RegisteredEndpoint endpoint = Entries.endpoint(e.getValue());
             if (endpoint != null && endpoint.getPath().equals(path) && endpoint.getNodeId().equals(node)) {
-                own.remove(space + "\n" + e.getKey());
+                own.remove(new Own(space, e.getKey()));
                 map.delete(e.getKey());
             }
         }
@@ -289,10 +293,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
 
     /** Removes this node's entries and every listener (the service goes away). */
     public void close() {
-        own.keySet().forEach(k -> {
-            int nl = k.indexOf('\n');
-            unregister(k.substring(0, nl), k.substring(nl + 1));
-        });
+        own.keySet().forEach(k -> unregister(k.space(), k.key()));
         views.values().forEach(SpaceView::close);
         views.clear();
         unlisten.forEach(r -> {
@@ -316,10 +317,9 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         try {
             nodes.announceAgain(localNodeId());
             own.replaceAll((k, value) -> {
-                int nl = k.indexOf('\n');
                 Map<String, Object> again = Entries.value((String) value.get("path"), (String) value.get("node"),
                         (String) value.get("address"), nextOrder());
-                map(k.substring(0, nl)).set(k.substring(nl + 1), again);
+                map(k.space()).set(k.key(), again);
                 return again;
             });
         } catch (RuntimeException e) {
@@ -332,9 +332,8 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     /** A member joined: put back any of this node's entries that a false alarm pruned (same order). */
     void restoreOwn() {
         own.forEach((k, value) -> {
-            int nl = k.indexOf('\n');
             try {
-                if (map(k.substring(0, nl)).putIfAbsent(k.substring(nl + 1), value) == null) {
+                if (map(k.space()).putIfAbsent(k.key(), value) == null) {
                     LOG.info("{} registered again under {} after a cluster change", value.get("address"), value.get("path"));
                 }
             } catch (RuntimeException e) {

@@ -92,81 +92,81 @@ final class Forwarding {
             Endpoint next = i + 1 < plan.size() ? plan.get(i + 1) : null;
             inFlight.start(endpoint.getNodeId());
             try {
-            Attempt attempt = new Attempt(client, req, routePath, endpoint, body, settings.getResponseTimeoutMs());
-            attempt.send();
-            Throwable failure = attempt.awaitHeaders(budget, body);
+                Attempt attempt = new Attempt(client, req, routePath, endpoint, body, settings.getResponseTimeoutMs());
+                attempt.send();
+                Throwable failure = attempt.awaitHeaders(budget, body);
 
-            if (failure != null) {
-                if (body != null && body.tooLarge()) {
-                    attempt.finish(1000);
-                    sendText(413, "Request body larger than " + settings.getMaxRequestBytes() + " bytes\n", false);
-                    done(413, null);
-                    return true;
-                }
-                if (body != null && body.clientFailure() != null) {
-                    attempt.finish(1000);
-                    events.requestFailed(routePath, endpoint, "client request body failed: "
-                            + describe(body.clientFailure()));
-                    throw body.clientFailure();
-                }
-                boolean connectFailure = !attempt.begun() || isConnectFailure(failure);
-                noneReached &= connectFailure;
-                String reason = describe(failure);
-                if (!classifier.isFailure(failure)) {
-                    sendText(502, "Bad gateway: " + reason + "\n", false);
-                    done(502, endpoint);
-                    return true;
-                }
-                markDown(endpoint, reason, !connectFailure && isTimeout(failure));
-                if (next != null && mayReplay(attempt, connectFailure)) {
-                    events.failover(routePath, endpoint, next, reason);
-                    continue;
-                }
-                if (noneReached && next == null) {
-                    if (body == null || body.rewind()) {
-                        return false;   // nobody processed it: the engine may wait for an endpoint
+                if (failure != null) {
+                    if (body != null && body.tooLarge()) {
+                        attempt.finish(1000);
+                        sendText(413, "Request body larger than " + settings.getMaxRequestBytes() + " bytes\n", false);
+                        done(413, null);
+                        return true;
                     }
-                    sendText(503, "No live backend for " + routePath + "\n", true);
-                } else {
-                    sendText(502, "Bad gateway: " + reason + "\n", false);
-                }
-                done(resp.getStatus(), endpoint);
-                return true;
-            }
-
-            Response response = attempt.response();
-            int status = response.getStatus();
-            if (status == 503 && response.getHeaders().get(RouteHeaders.NOT_SERVED) != null) {
-                // the backend refused the request before any application saw it: safe for every method
-                attempt.discard("route not served");
-                attempt.finish(1000);
-                notServed(endpoint);
-                if (body != null && !body.rewind()) {
-                    sendText(503, "No backend serves " + routePath + " at this moment\n", true);
-                    done(503, endpoint);
+                    if (body != null && body.clientFailure() != null) {
+                        attempt.finish(1000);
+                        events.requestFailed(routePath, endpoint, "client request body failed: "
+                                + describe(body.clientFailure()));
+                        throw body.clientFailure();
+                    }
+                    boolean connectFailure = !attempt.begun() || isConnectFailure(failure);
+                    noneReached &= connectFailure;
+                    String reason = describe(failure);
+                    if (!classifier.isFailure(failure)) {
+                        sendText(502, "Bad gateway: " + reason + "\n", false);
+                        done(502, endpoint);
+                        return true;
+                    }
+                    markDown(endpoint, reason, !connectFailure && isTimeout(failure));
+                    if (next != null && mayReplay(attempt, connectFailure)) {
+                        events.failover(routePath, endpoint, next, reason);
+                        continue;
+                    }
+                    if (noneReached && next == null) {
+                        if (body == null || body.rewind()) {
+                            return false;   // nobody processed it: the engine may wait for an endpoint
+                        }
+                        sendText(503, "No live backend for " + routePath + "\n", true);
+                    } else {
+                        sendText(502, "Bad gateway: " + reason + "\n", false);
+                    }
+                    done(resp.getStatus(), endpoint);
                     return true;
                 }
-                if (next != null) {
-                    events.failover(routePath, endpoint, next, "not serving " + routePath + " now");
-                    continue;
-                }
-                return false;
-            }
-            if (classifier.isFailureStatus(status)) {
-                String reason = "HTTP " + status;
-                markDown(endpoint, reason, false);
-                if (next != null && mayReplay(attempt, false)) {
-                    attempt.discard(reason);
+
+                Response response = attempt.response();
+                int status = response.getStatus();
+                if (status == 503 && response.getHeaders().get(RouteHeaders.NOT_SERVED) != null) {
+                    // the backend refused the request before any application saw it: safe for every method
+                    attempt.discard("route not served");
                     attempt.finish(1000);
-                    events.failover(routePath, endpoint, next, reason);
-                    continue;
+                    notServed(endpoint);
+                    if (body != null && !body.rewind()) {
+                        sendText(503, "No backend serves " + routePath + " at this moment\n", true);
+                        done(503, endpoint);
+                        return true;
+                    }
+                    if (next != null) {
+                        events.failover(routePath, endpoint, next, "not serving " + routePath + " now");
+                        continue;
+                    }
+                    return false;
                 }
-                // last or not replayable: pass the backend's answer through unchanged
-            } else if (table.markSuccess(endpoint)) {
-                events.endpointUp(routePath, endpoint);
-            }
-            relay(attempt, endpoint, response);
-            return true;
+                if (classifier.isFailureStatus(status)) {
+                    String reason = "HTTP " + status;
+                    markDown(endpoint, reason, false);
+                    if (next != null && mayReplay(attempt, false)) {
+                        attempt.discard(reason);
+                        attempt.finish(1000);
+                        events.failover(routePath, endpoint, next, reason);
+                        continue;
+                    }
+                    // last or not replayable: pass the backend's answer through unchanged
+                } else if (table.markSuccess(endpoint)) {
+                    events.endpointUp(routePath, endpoint);
+                }
+                relay(attempt, endpoint, response);
+                return true;
             } finally {
                 inFlight.end(endpoint.getNodeId());
             }

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * body can still be sent elsewhere), counts bytes, enforces {@code max.request.bytes} and
  * separates client read failures from backend failures. The first {@value #REPLAY_BYTES} bytes are
  * kept, so that a body a backend refused unread ("not served here") can be sent again
- * ({@link #rewind()}). {@link #close()} does nothing: the servlet container owns the stream.
+ * ({@link #rewind()}), each attempt through its own {@link #reader()}.
  */
-final class RequestBody extends InputStream {
+final class RequestBody {
 
     /** Thrown when the body grows beyond the limit. */
     static final class TooLargeException extends IOException {
@@ -27,15 +27,15 @@ final class RequestBody extends InputStream {
     static final int REPLAY_BYTES = 256 * 1024;
 
     private final InputStream in;
+    private final long maxBytes;
     private byte[] kept = new byte[0];
     private int keptSize;
-    private int position;
+    /** Bytes taken from the client so far. */
+    private long taken;
     /** Bumped by {@link #rewind()}: a reader of an earlier attempt gets an error, never the next attempt's bytes. */
     private int generation;
     private boolean overflow;
     private final AtomicLong delivered = new AtomicLong();
-    private final long maxBytes;
-    private final AtomicLong bytes = new AtomicLong();
     private volatile boolean touched;
     private volatile boolean tooLarge;
     private volatile IOException clientFailure;
@@ -46,18 +46,15 @@ final class RequestBody extends InputStream {
         this.maxBytes = maxBytes;
     }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    /** @return a stream of the whole body from its first byte, for one attempt; invalid after {@link #rewind()} */
+    /**
+     * @return a stream of the whole body from its first byte, for one attempt; it fails once
+     *         {@link #rewind()} handed the body to the next attempt. Closing it does nothing: the
+     *         servlet container owns the client's stream.
+     */
     synchronized InputStream reader() {
         int gen = generation;
         return new InputStream() {
-            private int pos;
+            private long pos;
 
             @Override
             public int read() throws IOException {
@@ -68,31 +65,33 @@ final class RequestBody extends InputStream {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                synchronized (RequestBody.this) {
-                    if (gen != generation) {
-                        throw new IOException("request body taken over by the next endpoint");
-                    }
-                    position = pos;
-                    int n = RequestBody.this.read(b, off, len);
-                    pos = position;
-                    return n;
+                int n = readAt(gen, pos, b, off, len);
+                if (n > 0) {
+                    pos += n;
                 }
+                return n;
             }
         };
     }
 
-    @Override
-    public synchronized int read(byte[] b, int off, int len) throws IOException {
+    /** The bytes at {@code pos}: from what was kept, or, at the end of it, from the client. */
+    private synchronized int readAt(int gen, long pos, byte[] b, int off, int len) throws IOException {
+        if (gen != generation) {
+            throw new IOException("request body taken over by the next endpoint");
+        }
         touched = true;
         if (tooLarge) {
             throw new TooLargeException(maxBytes);
         }
-        if (position < keptSize) {
-            int n = Math.min(len, keptSize - position);
-            System.arraycopy(kept, position, b, off, n);
-            position += n;
+        if (pos < keptSize) {
+            int n = (int) Math.min(len, keptSize - pos);
+            System.arraycopy(kept, (int) pos, b, off, n);
             delivered.addAndGet(n);
             return n;
+        }
+        if (pos != taken) {
+            // a body past REPLAY_BYTES is never rewound: only the one reader gets here
+            throw new IOException("request body position " + pos + " is not where the client stream is (" + taken + ")");
         }
         int n;
         try {
@@ -101,13 +100,13 @@ final class RequestBody extends InputStream {
             clientFailure = e;
             throw e;
         }
-        if (n > 0 && bytes.addAndGet(n) > maxBytes && maxBytes > 0) {
-            tooLarge = true;
-            throw new TooLargeException(maxBytes);
-        }
         if (n > 0) {
+            taken += n;
+            if (maxBytes > 0 && taken > maxBytes) {
+                tooLarge = true;
+                throw new TooLargeException(maxBytes);
+            }
             keep(b, off, n);
-            position += n;
             delivered.addAndGet(n);
         }
         return n;
@@ -126,8 +125,8 @@ final class RequestBody extends InputStream {
     }
 
     /**
-     * Starts the body again from its first byte, for the next endpoint, when everything read so far
-     * was kept.
+     * Hands the body to the next attempt, from its first byte, when everything read so far was
+     * kept; readers of earlier attempts fail from now on.
      *
      * @return false if the body was larger than {@value #REPLAY_BYTES} bytes (it cannot be sent again)
      */
@@ -137,11 +136,6 @@ final class RequestBody extends InputStream {
         }
         generation++;
         return true;
-    }
-
-    @Override
-    public void close() {
-        // the servlet container owns the stream
     }
 
     /** @return true once any read was attempted (a body that was touched cannot be replayed) */
