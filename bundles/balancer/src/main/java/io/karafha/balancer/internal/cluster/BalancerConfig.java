@@ -23,6 +23,15 @@ public @interface BalancerConfig {
     @AttributeDefinition(name = "route.policies", description = "Per path policy, e.g. /hello=round-robin, /api=failover.")
     String route_policies() default "";
 
+    @AttributeDefinition(description = "Session affinity: a request whose session id ends in .<karaf.name> (Jetty's worker name, the jvmRoute convention) goes first to that backend, whatever the policy.")
+    boolean sticky() default true;
+
+    @AttributeDefinition(name = "sticky.cookie", description = "Cookie (and ;name= path parameter) holding the session id read for affinity.")
+    String sticky_cookie() default "JSESSIONID";
+
+    @AttributeDefinition(name = "route.sticky", description = "Per path affinity, e.g. /api=false, /shop=true.")
+    String route_sticky() default "";
+
     @AttributeDefinition(name = "connect.timeout.ms", description = "Connect timeout to a backend (ms).")
     int connect_timeout_ms() default 1000;
 

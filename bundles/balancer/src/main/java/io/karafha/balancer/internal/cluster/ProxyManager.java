@@ -19,6 +19,7 @@ import io.karafha.balancer.internal.BalancerSettings;
 import io.karafha.balancer.internal.EndpointTable;
 import io.karafha.balancer.internal.InvalidSettingsException;
 import io.karafha.balancer.internal.proxy.ProxyEngine;
+import io.karafha.balancer.internal.proxy.StickyRouting;
 import io.karafha.balancer.internal.proxy.ProxyListener;
 import io.karafha.balancer.internal.proxy.ProxyServlet;
 import io.karafha.balancer.internal.proxy.RouteCounters;
@@ -77,6 +78,7 @@ public class ProxyManager implements RegistryListener {
     private final Map<String, Set<Endpoint>> drained = new ConcurrentHashMap<>();
     private BundleContext context;
     private volatile BalancerSettings settings = BalancerSettings.defaults();
+    private volatile StickyRouting sticky = StickyRouting.off();
     private volatile boolean enabled;
     private ProxyEngine engine;
     private ScheduledExecutorService worker;
@@ -92,6 +94,7 @@ public class ProxyManager implements RegistryListener {
         this.context = context;
         configure(config);
         engine = new ProxyEngine(settings);
+        engine.setStickyRouting(sticky);
         worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-proxy-routes"));
         registry.addListener(this);
         // Never on the activating thread: it is Cellar's activator (or the boot) thread, and a boot was
@@ -107,6 +110,7 @@ public class ProxyManager implements RegistryListener {
     void modified(Map<String, Object> config) {
         if (configure(config)) {
             worker.execute(() -> engine.reconfigure(settings));
+            engine.setStickyRouting(sticky);
             worker.execute(this::syncAll);
         }
     }
@@ -116,9 +120,11 @@ public class ProxyManager implements RegistryListener {
         try {
             BalancerSettings parsed = BalancerSettings.parse(config);
             boolean proxy = RoleSwitches.proxy(config);
+            StickyRouting affinity = StickyRouting.parse(config, id -> registry.nodeNames().get(id));
             settings = parsed;
+            sticky = affinity;
             enabled = proxy;
-            LOG.info("Balancer settings in force: proxy={}, {}", proxy, parsed);
+            LOG.info("Balancer settings in force: proxy={}, {}, {}", proxy, parsed, affinity);
             return true;
         } catch (InvalidSettingsException e) {
             LOG.error("etc/io.karafha.balancer.cfg: {}; the previous settings stay in force", e.getMessage());

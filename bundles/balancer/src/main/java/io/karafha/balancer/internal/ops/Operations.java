@@ -22,6 +22,7 @@ import io.karafha.balancer.internal.Policy;
 import io.karafha.balancer.internal.cluster.ProxyManager;
 import io.karafha.balancer.internal.cluster.RoleSwitches;
 import io.karafha.balancer.internal.cluster.RouteSpace;
+import io.karafha.balancer.internal.proxy.StickyRouting;
 import io.karafha.balancer.internal.ops.Views.EndpointView;
 import io.karafha.balancer.internal.ops.Views.NodeView;
 import io.karafha.balancer.internal.ops.Views.PublishedView;
@@ -50,6 +51,14 @@ public class Operations {
     public static final String PID = "io.karafha.balancer";
     /** The role keys, besides the {@link BalancerSettings} keys. */
     static final List<String> ROLE_KEYS = List.of("proxy", "publish", "advertised.url");
+    /** Session affinity settings (docs/sessions.md) and their defaults. */
+    static final Map<String, String> STICKY_KEYS = new LinkedHashMap<>();
+
+    static {
+        STICKY_KEYS.put(StickyRouting.STICKY, "true");
+        STICKY_KEYS.put(StickyRouting.STICKY_COOKIE, StickyRouting.DEFAULT_COOKIE);
+        STICKY_KEYS.put(StickyRouting.ROUTE_STICKY, "");
+    }
     private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
 
     @Reference
@@ -238,6 +247,7 @@ public class Operations {
         String advertised = RoleSwitches.advertisedUrl(config);
         out.put("advertised.url", advertised == null ? "" : advertised);
         proxies.settings().toMap().forEach((k, v) -> out.put(k, String.valueOf(v)));
+        STICKY_KEYS.forEach((k, dflt) -> out.put(k, String.valueOf(config.getOrDefault(k, dflt))));
         return out;
     }
 
@@ -245,6 +255,7 @@ public class Operations {
     public List<String> settingKeys() {
         List<String> keys = new ArrayList<>(ROLE_KEYS);
         keys.addAll(BalancerSettings.defaults().toMap().keySet());
+        keys.addAll(STICKY_KEYS.keySet());
         return keys;
     }
 
@@ -277,6 +288,7 @@ public class Operations {
         });
         try {
             BalancerSettings.parse(merged);
+            StickyRouting.parse(merged, id -> null);
             RoleSwitches.flag(merged, "proxy", false);
             RoleSwitches.flag(merged, "publish", false);
             RoleSwitches.advertisedUrl(merged);

@@ -79,6 +79,7 @@ public final class ProxyEngine {
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile Config config;
     private volatile ClientHandle handle;
+    private volatile StickyRouting sticky = StickyRouting.off();
 
     /** Creates a stopped engine using the wall clock for endpoint retry times. */
     public ProxyEngine(BalancerSettings settings) {
@@ -139,6 +140,11 @@ public final class ProxyEngine {
         }
     }
 
+    /** Session affinity for the next requests: the session's owner goes first in each plan. */
+    public void setStickyRouting(StickyRouting sticky) {
+        this.sticky = Objects.requireNonNull(sticky, "sticky");
+    }
+
     /** @return the settings in use */
     public BalancerSettings getSettings() {
         return config.settings();
@@ -183,7 +189,7 @@ public final class ProxyEngine {
                     events, started, inFlight);
             long deadline = started + TimeUnit.MILLISECONDS.toNanos(s.getUnavailableWaitMs());
             while (true) {
-                List<Endpoint> plan = table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts());
+                List<Endpoint> plan = sticky.reorder(table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts()), req, routePath);
                 if (!plan.isEmpty() && forwarding.run(plan)) {
                     return;
                 }

@@ -1,0 +1,268 @@
+package io.karafha.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TestWatcher;
+import org.junit.runners.MethodSorters;
+
+/**
+ * Sessions survive failover, on the three real nodes of ./karaf-ha (one cluster start for every
+ * scenario): GET /session of the demo counts requests in the HttpSession; a client with one cookie
+ * jar must see its count go on, from one node while it lives, and from the other after a kill -9 or
+ * a graceful stop of that node. Every request loop is bounded in count and time.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class SessionsIT {
+
+    private static final LocalCluster cluster = new LocalCluster();
+    private static long lastSettingsWrite;
+
+    @Rule
+    public TestWatcher dumpLogsOnFailure = cluster.dumpLogsOnFailure();
+
+    /** One browser: a cookie jar holding JSESSIONID, sending it back on every request. */
+    static final class Client {
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String cookie;
+        final List<String> seen = new ArrayList<>();
+
+        /** GET /session through the balancer; returns "node count", e.g. "karaf1 3", or "status N". */
+        String next() throws InterruptedException {
+            return get("/session");
+        }
+
+        String get(String path) throws InterruptedException {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + LocalCluster.httpPort("balancer") + path))
+                    .timeout(Duration.ofSeconds(15));
+            if (cookie != null) {
+                b.header("Cookie", "JSESSIONID=" + cookie);
+            }
+            String answer;
+            try {
+                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                for (String sc : r.headers().allValues("Set-Cookie")) {
+                    if (sc.startsWith("JSESSIONID=")) {
+                        cookie = sc.substring("JSESSIONID=".length()).split(";", 2)[0];
+                    }
+                }
+                answer = r.statusCode() != 200 ? "status " + r.statusCode() : line(r.body(), "node") + " " + line(r.body(), "count");
+            } catch (IOException e) {
+                answer = "error " + e;
+            }
+            seen.add(answer);
+            return answer;
+        }
+
+        private static String line(String body, String name) {
+            for (String l : body.split("\n")) {
+                if (l.startsWith(name + ": ")) {
+                    return l.substring(name.length() + 2).trim();
+                }
+            }
+            return "no-" + name;
+        }
+    }
+
+    @BeforeClass
+    public static void up() throws Exception {
+        cluster.startFresh();
+        cluster.awaitHelloServedBy("karaf1", 60_000);
+        awaitSessionRoute();
+    }
+
+    @AfterClass
+    public static void down() throws Exception {
+        cluster.karafHa(120, "down");
+    }
+
+    /** /session is routed once both backends published it. */
+    private static void awaitSessionRoute() throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        String routes = "";
+        while (System.currentTimeMillis() < deadline) {
+            routes = cluster.shell("balancer", "karaf-ha:routes");
+            if (routes.contains("/session") && routes.split("/session", -1).length >= 2
+                    && new Client().next().matches("karaf\\d 1")) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("/session is not routed by the balancer:\n" + routes);
+    }
+
+    /** Five requests of one new client: count 1..5, all from one node, which is returned. */
+    private static String fiveFromOneNode(Client c) throws Exception {
+        String node = null;
+        for (int i = 1; i <= 5; i++) {
+            String answer = c.next();
+            String[] parts = answer.split(" ");
+            assertEquals("request " + i + " of " + c.seen, String.valueOf(i), parts.length == 2 ? parts[1] : answer);
+            if (node == null) {
+                node = parts[0];
+            }
+            assertEquals("one node serves the session: " + c.seen, node, parts[0]);
+        }
+        assertTrue("the session id names its node (jvmRoute): " + c.cookie, c.cookie != null && c.cookie.endsWith("." + node));
+        return node;
+    }
+
+    private static String other(String node) {
+        return node.equals("karaf1") ? "karaf2" : "karaf1";
+    }
+
+    /** The next answers of the client: counts from..to, each from the node. */
+    private static void continuesOn(Client c, String node, int from, int to) throws Exception {
+        for (int n = from; n <= to; n++) {
+            assertEquals("the session continues on " + node + ": " + c.seen, node + " " + n, c.next());
+        }
+    }
+
+    @Test(timeout = 120_000)
+    public void a_failoverPolicyOneSessionOneNode() throws Exception {
+        assertEquals("karaf1", fiveFromOneNode(new Client()));
+    }
+
+    @Test(timeout = 120_000)
+    public void b_forgedUnknownOrMalformedSessionIdsGetANewSession() throws Exception {
+        // each id unique: Pax Web 8 keeps a requested unknown id for the new session, so two cases with
+        // one id would share that session (docs/sessions.md)
+        String n = Long.toString(System.nanoTime(), 36);
+        for (String forged : new String[] {"forged" + n + "a.karaf2", "forged" + n + "b.karaf9", "node0" + n + "c",
+                "x" + n + "d.", "%00%zz" + n + "e.,", "a".repeat(300) + n + ".karaf1"}) {
+            Client c = new Client();
+            c.cookie = forged;
+            String answer = c.next();
+            // a new session (count 1), never a 500; Pax Web 8 may give it the requested id (see docs/sessions.md)
+            assertTrue("cookie '" + forged + "' gives a new session: " + answer, answer.matches("karaf[12] 1"));
+            assertTrue("a session cookie is set for '" + forged + "'", c.cookie != null);
+            assertEquals("the new session goes on: " + c.seen, answer.split(" ")[0] + " 2", c.next());
+        }
+    }
+
+    @Test(timeout = 120_000)
+    public void c_aNonSerializableAttributeIsLoggedAndTheRequestSucceeds() throws Exception {
+        Client c = new Client();
+        assertEquals("karaf1 1", c.next());
+        assertEquals("karaf1 2", c.get("/session?probe=not-serializable"));
+        assertEquals("karaf1 3", c.next());
+        Path log = cluster.home().resolve("karaf1/data/log/karaf.log");
+        String text = Files.readString(log);
+        assertTrue("karaf1's log names the attribute and the application",
+                text.contains("Session attribute 'probe' of application bundle io.karafha.demo"));
+    }
+
+    @Test(timeout = 300_000)
+    public void d_roundRobinStaysOnTheSessionsNodeAndKillMinus9MovesItToTheOther() throws Exception {
+        balancerSettings("policy round-robin");
+        awaitBalancerLog("policy=round-robin");
+        // without a session the requests alternate
+        Set<String> nodes = new java.util.TreeSet<>();
+        for (int i = 0; i < 6; i++) {
+            nodes.add(new Client().next().split(" ")[0]);
+        }
+        assertEquals("round-robin spreads new sessions", Set.of("karaf1", "karaf2"), nodes);
+
+        Client c = new Client();
+        String owner = fiveFromOneNode(c);
+        Client second = new Client();
+        String secondOwner = fiveFromOneNode(second);
+        cluster.karafHa(60, "kill", owner);
+        long t0 = System.nanoTime();
+        continuesOn(c, other(owner), 6, 7);
+        System.out.printf("kill -9 %s: the session went on on %s (count 6, 7) in %d ms; its cookie is now %s%n",
+                owner, other(owner), (System.nanoTime() - t0) / 1_000_000, c.cookie.replaceAll("^(.{6}).*(\\.[^.]*)$", "$1...$2"));
+        String expected = secondOwner.equals(owner) ? other(owner) : secondOwner;
+        continuesOn(second, expected, 6, 6);
+
+        cluster.karafHa(300, "start", owner);
+        awaitServes(owner);
+        // after the rejoin, the session is still one: the count goes on wherever it is served
+        for (int n = 8; n <= 12; n++) {
+            assertTrue("count " + n + " after " + owner + " rejoined: " + c.seen, c.next().endsWith(" " + n));
+        }
+    }
+
+    @Test(timeout = 300_000)
+    public void e_aGracefulStopMovesTheSessionToTheOtherNode() throws Exception {
+        Client c = new Client();
+        String owner = fiveFromOneNode(c);
+        cluster.karafHa(120, "stop", owner);
+        long t0 = System.nanoTime();
+        continuesOn(c, other(owner), 6, 7);
+        System.out.printf("graceful stop of %s: the session went on on %s (count 6, 7) in %d ms%n",
+                owner, other(owner), (System.nanoTime() - t0) / 1_000_000);
+        cluster.karafHa(300, "start", owner);
+        awaitServes(owner);
+    }
+
+    @Test(timeout = 400_000)
+    public void f_aSessionCreatedWhileOneBackendIsDownSurvivesItsRejoinAndTheOthersKill() throws Exception {
+        cluster.karafHa(120, "stop", "karaf2");
+        Client c = new Client();
+        for (int n = 1; n <= 3; n++) {
+            assertEquals("karaf1 " + n, c.next());
+        }
+        cluster.karafHa(300, "start", "karaf2");
+        awaitServes("karaf2");
+        cluster.karafHa(60, "kill", "karaf1");
+        continuesOn(c, "karaf2", 4, 6);
+        System.out.println("a session made while karaf2 was down: counts 1-3 on karaf1, 4-6 on karaf2 after its rejoin and karaf1's kill -9");
+    }
+
+    /** Waits until a new client's /session is answered by the node (round-robin spreads them). */
+    private static void awaitServes(String node) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (new Client().next().startsWith(node + " ")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(node + " does not serve /session through the balancer within 60 s");
+    }
+
+    private static void balancerSettings(String... keyValues) throws Exception {
+        long wait = lastSettingsWrite + 2000 - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        StringBuilder cmd = new StringBuilder("config:edit io.karafha.balancer");
+        for (String kv : keyValues) {
+            cmd.append("; config:property-set ").append(kv);
+        }
+        cluster.shell("balancer", cmd.append("; config:update").toString());
+        lastSettingsWrite = System.currentTimeMillis();
+    }
+
+    private static void awaitBalancerLog(String... texts) throws Exception {
+        Path log = cluster.home().resolve("balancer/data/log/karaf.log");
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (true) {
+            for (String line : Files.readAllLines(log)) {
+                if (line.contains("Balancer settings in force: proxy=true") && java.util.Arrays.stream(texts).allMatch(line::contains)) {
+                    return;
+                }
+            }
+            assertTrue("the balancer did not take " + java.util.Arrays.toString(texts), System.currentTimeMillis() < deadline);
+            Thread.sleep(100);
+        }
+    }
+}
