@@ -85,6 +85,11 @@ public final class LocalCluster {
         return send(request(node, path, 5).build());
     }
 
+    /** GET with a client timeout of the given seconds. */
+    public String get(String node, String path, int timeoutSeconds) {
+        return send(request(node, path, timeoutSeconds).build());
+    }
+
     /** POST a body to http://127.0.0.1:PORT/path on a node; returns "status\nbody" or "000\n<error>". */
     public String post(String node, String path, byte[] body, int timeoutSeconds) {
         return send(request(node, path, timeoutSeconds).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
