@@ -31,11 +31,17 @@ import org.slf4j.LoggerFactory;
  * builds its Jetty server again with them; when that server adds this handler, it also gets the
  * session cache and store factories as beans, which every web context's {@code SessionHandler}
  * takes when it starts. The handler itself handles nothing.
+ * <p>
+ * Pax Web puts a handler with a ranking of 0 or less after every web context, and keeps one handler
+ * per ranking (a set ordered by {@code service.ranking} alone): this one has a ranking of its own,
+ * {@value #RANKING}, so a handler of an application at the default ranking still gets in.
  */
-@Component(name = "io.karafha.sessions", configurationPid = "io.karafha.sessions", service = Handler.class, immediate = true)
+@Component(name = "io.karafha.sessions", configurationPid = "io.karafha.sessions", service = Handler.class, immediate = true,
+        property = "service.ranking:Integer=" + SessionReplication.RANKING)
 @Designate(ocd = SessionsConfig.class)
 public class SessionReplication extends AbstractHandler {
 
+    static final int RANKING = -1_000_000;
     private static final Logger LOG = LoggerFactory.getLogger(SessionReplication.class);
 
     @Reference

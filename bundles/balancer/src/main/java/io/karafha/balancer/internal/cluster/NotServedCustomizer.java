@@ -2,12 +2,15 @@ package io.karafha.balancer.internal.cluster;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Dictionary;
+import java.util.Hashtable;
 
 import io.karafha.balancer.RouteHeaders;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.osgi.framework.Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +19,16 @@ import org.slf4j.LoggerFactory;
  * does not serve at this moment gets {@code 503} with {@value RouteHeaders#NOT_SERVED}, so the
  * balancer moves it to the next endpoint; the application never sees it. Requests without the
  * balancer's route header (direct clients) are left alone.
+ * <p>
+ * Pax Web 8 applies {@code Customizer} services to every Jetty server it builds, also when it builds
+ * the server again because a {@code Handler} service came or went (as {@code ha-sessions} does). It
+ * keeps them in a set ordered by {@code service.ranking} alone, so of two customizers with the same
+ * ranking only the first stays: this one has a ranking of its own, {@value #RANKING}, and leaves the
+ * default 0 to others (Jetty's {@code ForwardedRequestCustomizer}, say).
  */
 final class NotServedCustomizer implements HttpConfiguration.Customizer {
+
+    static final int RANKING = 1_000_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(NotServedCustomizer.class);
 
@@ -25,6 +36,12 @@ final class NotServedCustomizer implements HttpConfiguration.Customizer {
 
     NotServedCustomizer(ServedPaths served) {
         this.served = served;
+    }
+
+    static Dictionary<String, Object> serviceProperties() {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Constants.SERVICE_RANKING, RANKING);
+        return props;
     }
 
     @Override

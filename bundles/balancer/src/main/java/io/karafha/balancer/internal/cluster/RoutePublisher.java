@@ -21,12 +21,10 @@ import org.ops4j.pax.web.service.spi.model.events.WebElementEvent;
 import org.ops4j.pax.web.service.spi.model.events.WebElementEventListener;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceEvent;
-import org.osgi.framework.ServiceListener;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.hooks.bundle.EventHook;
+import org.osgi.framework.hooks.service.EventListenerHook;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -81,25 +79,14 @@ public class RoutePublisher implements WebElementEventListener {
     private final ServedPaths served = new ServedPaths();
     private ServiceRegistration<HttpConfiguration.Customizer> customizer;
     private DrainOnStop drain;
-    /** An application starting to stop: its servlets are not served from this moment; the framework stopping: drain. */
+    /** The framework stopping: drain (an application's own stop is seen earlier, by {@link WithdrawFirst}). */
     private final SynchronousBundleListener stopping = event -> {
-        if (event.getType() != BundleEvent.STOPPING) {
-            return;
-        }
-        if (event.getBundle().getBundleId() == 0) {
-            if (enabled) {
-                drain.drain();
-            }
-        } else {
-            served.withdrawNow(LocalRoutes.whiteboardPaths(event.getBundle().getRegisteredServices(), PROXY_SERVLET_PREFIX));
+        if (event.getType() == BundleEvent.STOPPING && event.getBundle().getBundleId() == 0 && enabled) {
+            drain.drain();
         }
     };
-    /** A servlet service going away (its component re-activated after a configuration change, say). */
-    private final ServiceListener servletGone = event -> {
-        if (event.getType() == ServiceEvent.UNREGISTERING) {
-            served.withdrawNow(LocalRoutes.whiteboardPaths(new ServiceReference<?>[] {event.getServiceReference()}, PROXY_SERVLET_PREFIX));
-        }
-    };
+    /** Before any listener hears of an application stopping or a servlet going away. */
+    private ServiceRegistration<?> withdrawFirst;
     /** A healed partition: compare with the registry at once instead of at the next 15 s pass. */
     private final RegistryListener mergeListener = new RegistryListener() {
         @Override
@@ -116,11 +103,8 @@ public class RoutePublisher implements WebElementEventListener {
         configure(config);
         drain = new DrainOnStop(registry, () -> settings.getDrainTimeoutMs());
         context.addBundleListener(stopping);
-        try {
-            context.addServiceListener(servletGone, "(&(objectClass=javax.servlet.Servlet)(osgi.http.whiteboard.servlet.pattern=*))");
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        withdrawFirst = context.registerService(new String[] {EventListenerHook.class.getName(), EventHook.class.getName()},
+                new WithdrawFirst(served, PROXY_SERVLET_PREFIX), null);
         guardRoutes();
         worker.execute(this::republishAll);
         // a safety net for what no event announces (HttpService registrations, web applications)
@@ -138,7 +122,8 @@ public class RoutePublisher implements WebElementEventListener {
     /** On a backend, Jetty answers "not served here" for a route it does not serve now (see NotServedCustomizer). */
     private synchronized void guardRoutes() {
         if (enabled && customizer == null) {
-            customizer = context.registerService(HttpConfiguration.Customizer.class, new NotServedCustomizer(served), null);
+            customizer = context.registerService(HttpConfiguration.Customizer.class, new NotServedCustomizer(served),
+                    NotServedCustomizer.serviceProperties());
         } else if (!enabled && customizer != null) {
             customizer.unregister();
             customizer = null;
@@ -162,7 +147,11 @@ public class RoutePublisher implements WebElementEventListener {
     void deactivate() {
         registry.removeListener(mergeListener);
         context.removeBundleListener(stopping);
-        context.removeServiceListener(servletGone);
+        try {
+            withdrawFirst.unregister();
+        } catch (IllegalStateException gone) {
+            LOG.debug("event hook already unregistered");
+        }
         synchronized (this) {
             if (customizer != null) {
                 try {

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The route paths this backend can answer at this very moment. A path leaves the set the moment
- * its application starts to stop or its servlet service goes away (synchronous OSGi events, before
- * Pax Web removes the servlet), and comes back only once Pax Web has deployed a servlet after
+ * its application starts to stop or its servlet service goes away (seen by the framework event hooks
+ * of {@link WithdrawFirst}, before any listener, so before Pax Web removes the servlet), and comes back only once Pax Web has deployed a servlet after
  * that. Between two, the backend answers the balancer "not served here" instead of a 404.
  */
 final class ServedPaths {
