@@ -158,6 +158,20 @@ public class SessionsIT {
     }
 
     @Test(timeout = 120_000)
+    public void b_anExpiredSessionIdGetsANewSession() throws Exception {
+        Client c = new Client();
+        String first = c.get("/session?max-inactive=2");
+        assertTrue("a new session that expires after 2 idle seconds: " + first, first.matches("karaf[12] 1"));
+        String node = first.split(" ")[0];
+        assertEquals(node + " 2", c.next());
+        Thread.sleep(4_500);
+        String afterExpiry = c.next();
+        assertTrue("the expired session's id gives a new session, never a 500: " + c.seen, afterExpiry.matches("karaf[12] 1"));
+        assertEquals("the new session goes on: " + c.seen, afterExpiry.split(" ")[0] + " 2", c.next());
+        assertEquals("bad input is a 400", "status 400", new Client().get("/session?max-inactive=soon"));
+    }
+
+    @Test(timeout = 120_000)
     public void c_aNonSerializableAttributeIsLoggedAndTheRequestSucceeds() throws Exception {
         Client c = new Client();
         assertEquals("karaf1 1", c.next());
