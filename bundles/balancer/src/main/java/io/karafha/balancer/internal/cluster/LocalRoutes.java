@@ -3,6 +3,8 @@ package io.karafha.balancer.internal.cluster;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.ops4j.pax.web.service.spi.model.events.ServletEventData;
+import org.ops4j.pax.web.service.spi.model.events.WebElementEventData;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -79,6 +81,23 @@ final class LocalRoutes {
                 if (path != null) {
                     paths.add(path);
                 }
+            }
+        }
+        return paths;
+    }
+
+    /** The route paths of a servlet Pax Web reports (its patterns, or its HttpService alias); none for other elements. */
+    static Set<String> servletPaths(WebElementEventData data) {
+        Set<String> paths = new TreeSet<>();
+        if (!(data instanceof ServletEventData)) {
+            return paths;
+        }
+        ServletEventData servlet = (ServletEventData) data;
+        String[] patterns = servlet.getUrlPatterns();
+        for (String pattern : patterns != null && patterns.length > 0 ? patterns : new String[] {servlet.getAlias()}) {
+            String path = routePath("", pattern);
+            if (path != null) {
+                paths.add(path);
             }
         }
         return paths;

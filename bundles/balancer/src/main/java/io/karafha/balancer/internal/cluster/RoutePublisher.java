@@ -189,7 +189,7 @@ public class RoutePublisher implements WebElementEventListener {
         try {
             WebElementEvent.State state = event.getType();
             if (state == WebElementEvent.State.DEPLOYED) {
-                served.deployed();
+                served.deployed(LocalRoutes.servletPaths(event.getData()));
             }
             if (state == WebElementEvent.State.DEPLOYED || state == WebElementEvent.State.UNDEPLOYED) {
                 fastWorker.execute(this::schedule);

@@ -1,10 +1,12 @@
 package io.karafha.balancer.internal.cluster;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.hooks.bundle.EventHook;
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes a route out of {@link ServedPaths} before anyone else hears that its servlet goes away: an
- * application bundle starting to stop, or a whiteboard servlet service unregistering.
+ * application bundle starting to stop, a whiteboard servlet service unregistering, or Pax Web's
+ * {@code HttpServiceRuntime} unregistering (Pax Web is about to stop its Jetty server and build a new
+ * one, as when a Jetty {@code Handler} service comes or goes).
  * <p>
  * Listeners cannot do it. Felix (7.0.5 in Karaf 4.4.10) calls the listeners of one event bundle by
  * bundle in the order of a {@code HashMap} keyed by identity hash codes, so from one boot to the next
@@ -31,6 +35,7 @@ final class WithdrawFirst implements EventListenerHook, EventHook {
 
     private static final Logger LOG = LoggerFactory.getLogger(WithdrawFirst.class);
     private static final String PATTERN = "osgi.http.whiteboard.servlet.pattern";
+    private static final String HTTP_RUNTIME = "org.osgi.service.http.runtime.HttpServiceRuntime";
 
     private final ServedPaths served;
     private final String proxyServletPrefix;
@@ -60,13 +65,21 @@ final class WithdrawFirst implements EventListenerHook, EventHook {
             return;
         }
         ServiceReference<?> ref = event.getServiceReference();
-        if (ref.getProperty(PATTERN) == null) {
-            return; // the cheap test first; LocalRoutes checks the rest
-        }
         try {
-            served.withdrawNow(LocalRoutes.whiteboardPaths(new ServiceReference<?>[] {ref}, proxyServletPrefix));
+            if (ref.getProperty(PATTERN) != null) {
+                served.withdrawNow(LocalRoutes.whiteboardPaths(new ServiceReference<?>[] {ref}, proxyServletPrefix));
+            } else if (isHttpRuntime(ref)) {
+                // Pax Web stops its Jetty server to build a new one (a Handler service came or went):
+                // every servlet is gone until the whiteboard has deployed it on the new server
+                served.withdrawAllRegistered();
+            }
         } catch (RuntimeException e) {
             LOG.debug("service event not handled: {}", e.toString());
         }
+    }
+
+    private static boolean isHttpRuntime(ServiceReference<?> ref) {
+        Object classes = ref.getProperty(Constants.OBJECTCLASS);
+        return classes instanceof String[] && Arrays.asList((String[]) classes).contains(HTTP_RUNTIME);
     }
 }

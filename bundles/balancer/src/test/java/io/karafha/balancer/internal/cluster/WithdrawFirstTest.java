@@ -48,10 +48,24 @@ public class WithdrawFirstTest {
     }
 
     @Test
-    public void aDeploymentAfterTheWithdrawalServesAgain() {
-        hook.event(new BundleEvent(BundleEvent.STOPPING, bundle(42, servlet("/hello"))), List.of());
-        served.deployed();
+    public void aDeploymentOfThatPathAfterTheWithdrawalServesItAgain() {
+        hook.event(new BundleEvent(BundleEvent.STOPPING, bundle(42, servlet("/hello"), servlet("/session"))), List.of());
+        served.deployed(Set.of("/session"));
+        assertFalse("another servlet deployed first: /hello is not back yet", served.serves("/hello"));
+        assertTrue(served.serves("/session"));
+        served.deployed(Set.of("/hello"));
         assertTrue(served.serves("/hello"));
+    }
+
+    @Test
+    public void paxWebBuildingItsServerAgainServesNothingUntilDeployedAgain() {
+        hook.event(new ServiceEvent(ServiceEvent.UNREGISTERING,
+                service(Map.of("objectClass", new String[] {"org.osgi.service.http.runtime.HttpServiceRuntime"}))), Map.of());
+        assertFalse(served.serves("/hello"));
+        assertFalse(served.serves("/session"));
+        served.deployed(Set.of("/hello"));
+        assertTrue(served.serves("/hello"));
+        assertFalse(served.serves("/session"));
     }
 
     @Test
