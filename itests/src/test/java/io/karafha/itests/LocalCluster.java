@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.rules.TestWatcher;
 import org.junit.runner.Description;
@@ -70,9 +72,37 @@ public final class LocalCluster {
         }
         String text = new String(out, StandardCharsets.UTF_8);
         if (p.exitValue() != 0) {
-            throw new AssertionError("./karaf-ha " + String.join(" ", args) + " exited " + p.exitValue() + ":\n" + text);
+            throw new AssertionError("./karaf-ha " + String.join(" ", args) + " exited " + p.exitValue() + ":\n" + text + logTails());
         }
         return text;
+    }
+
+    /**
+     * The last warnings, errors and bundle refreshes in each node's log: a failure report then shows on CI
+     * why a node was not ready or lost a command, where the node folders are gone after the run.
+     */
+    public String logTails() {
+        StringBuilder out = new StringBuilder();
+        for (String node : List.of("balancer", "karaf1", "karaf2")) {
+            Path log = home.resolve(node).resolve("data/log/karaf.log");
+            if (!Files.isRegularFile(log)) {
+                continue;
+            }
+            try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+                List<String> notable = lines
+                        .filter(l -> l.contains("| WARN ") || l.contains("| ERROR") || l.contains("efreshing")
+                                || l.contains("Stopping: draining") || l.contains("Members {")
+                                || (!l.startsWith("\tat ") && l.contains("Exception")))
+                        .filter(l -> !l.contains("HazelcastMemberCheck") && !l.contains("OSGiScriptEngineManager"))
+                        .collect(Collectors.toList());
+                out.append("\n--- ").append(node).append(" karaf.log, last notable lines ---\n");
+                notable.subList(Math.max(0, notable.size() - 12), notable.size())
+                        .forEach(l -> out.append(l, 0, Math.min(l.length(), 300)).append('\n'));
+            } catch (IOException | java.io.UncheckedIOException e) {
+                out.append("\n--- ").append(node).append(": log unreadable: ").append(e).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** A Karaf shell command on a node, over SSH, as './karaf-ha shell NODE COMMAND'. */
