@@ -80,6 +80,8 @@ public class RoutePublisher implements WebElementEventListener {
     /** What this node answers now, for the "not served here" answer to the balancer. */
     private final ServedPaths served = new ServedPaths();
     private ServiceRegistration<HttpConfiguration.Customizer> customizer;
+    /** Jetty's ForwardedRequestCustomizer for requests from the balancers (see TrustedForwardedCustomizer). */
+    private ServiceRegistration<HttpConfiguration.Customizer> forwarded;
     private DrainOnStop drain;
     /** An application starting to stop: its servlets are not served from this moment; the framework stopping: drain. */
     private final SynchronousBundleListener stopping = event -> {
@@ -139,9 +141,13 @@ public class RoutePublisher implements WebElementEventListener {
     private synchronized void guardRoutes() {
         if (enabled && customizer == null) {
             customizer = context.registerService(HttpConfiguration.Customizer.class, new NotServedCustomizer(served), null);
+            TrustedProxies trusted = new TrustedProxies(registry, () -> settings.getTrustedProxies(), System::currentTimeMillis);
+            forwarded = context.registerService(HttpConfiguration.Customizer.class, new TrustedForwardedCustomizer(trusted), null);
         } else if (!enabled && customizer != null) {
             customizer.unregister();
             customizer = null;
+            forwarded.unregister();
+            forwarded = null;
         }
     }
 
@@ -171,6 +177,14 @@ public class RoutePublisher implements WebElementEventListener {
                     LOG.debug("customizer already unregistered");
                 }
                 customizer = null;
+            }
+            if (forwarded != null) {
+                try {
+                    forwarded.unregister();
+                } catch (IllegalStateException gone) {
+                    LOG.debug("forwarded customizer already unregistered");
+                }
+                forwarded = null;
             }
         }
         fastWorker.shutdownNow();
