@@ -127,8 +127,11 @@ final class WebSocketTunnel extends AbstractConnection implements Connection.Upg
             while ((n = in.read(chunk)) >= 0) {
                 toClient(chunk, n);
             }
-        } catch (IOException | TimeoutException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             end = "backend connection failed: " + e.getMessage();
+        } catch (TimeoutException e) {
+            clientClosed("the client took no data for " + idleTimeoutMs + " ms");
+            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException e) {
