@@ -178,6 +178,9 @@ public final class ProxyEngine {
             return;
         }
         String upgrade = UpgradeRequest.protocols(req);
+        if (upgrade != null && UpgradeRequest.isIgnored(upgrade)) {
+            upgrade = null;
+        }
         if (upgrade != null && (!UpgradeRequest.isWebSocket(req, upgrade) || WebSocketForwarding.upgradable(req) == null)) {
             websockets.refused.incrementAndGet();
             sendText(resp, 400, "Upgrade to '" + upgrade + "' (" + req.getMethod() + ", " + req.getProtocol()

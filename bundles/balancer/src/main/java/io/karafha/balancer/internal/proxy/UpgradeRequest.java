@@ -6,8 +6,10 @@ import javax.servlet.http.HttpServletRequest;
 
 /**
  * What an HTTP/1.1 {@code Upgrade} request asks for (RFC 7230 section 6.7). The balancer tunnels
- * {@code websocket} only; any other protocol (h2c, TLS/1.0, ...) gets a 400 naming it instead of
- * being forwarded as a plain request whose client then waits for a 101 that never comes.
+ * {@code websocket}. An offer of {@code h2c} alone is ignored, as RFC 7540 section 3.2 allows: the
+ * request is forwarded as a plain HTTP/1.1 one (Java's HttpClient and {@code curl --http2} add that
+ * offer to plain-http requests). Any other protocol (TLS/1.0, a custom one...) gets a 400 naming it
+ * instead of a plain answer its client does not expect.
  */
 final class UpgradeRequest {
 
@@ -29,6 +31,16 @@ final class UpgradeRequest {
         boolean named = connection != null
                 && HopByHopHeaders.connectionTokens(Collections.list(connection)).contains("upgrade");
         return named ? upgrade.trim().toLowerCase(Locale.ROOT) : null;
+    }
+
+    /** @return true if {@code protocols} (from {@link #protocols}) offers nothing but h2c: forward as usual */
+    static boolean isIgnored(String protocols) {
+        for (String p : protocols.split(",")) {
+            if (!p.trim().equals("h2c")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return true if {@code protocols} (from {@link #protocols}) offers WebSocket on a GET */

@@ -76,7 +76,7 @@ public class WebSocketTunnelTest {
                 OutputStream out = s.getOutputStream();
                 heads.add(readHead(in));
                 if (status != 101) {
-                    out.write(("HTTP/1.1 " + status + " Nope\r\nContent-Length: 4\r\n\r\nnope").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(("HTTP/1.1 " + status + " Nope\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnope").getBytes(StandardCharsets.ISO_8859_1));
                     return;
                 }
                 out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -204,10 +204,11 @@ public class WebSocketTunnelTest {
     }
 
     @Test
-    public void anUnsupportedUpgradeGets400NamingIt() throws Exception {
-        try (Socket client = handshake("h2c")) {
-            String head = readHead(client.getInputStream());
-            assertTrue(head, head.startsWith("HTTP/1.1 400"));
+    public void anUnsupportedUpgradeGets400NamingItAndAnH2cOfferIsIgnored() throws Exception {
+        try (Socket client = handshake("TLS/1.0")) {
+            String answer = readAnswer(client.getInputStream());
+            assertTrue(answer, answer.startsWith("HTTP/1.1 400"));
+            assertTrue(answer, answer.contains("'tls/1.0'"));
         }
         try (Socket client = raw("POST /app/ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Content-Length: 0\r\n\r\n")) {
@@ -217,6 +218,16 @@ public class WebSocketTunnelTest {
         }
         assertEquals(0, a.heads.size());
         assertEquals(2, engine.websockets().refused());
+        // what Java's HttpClient sends on plain http: served as HTTP/1.1, the offer not passed on
+        a.status = 200;
+        try (Socket client = raw("GET /app/plain HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "Upgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n\r\n")) {
+            String answer = readAnswer(client.getInputStream());
+            assertTrue(answer, answer.startsWith("HTTP/1.1 200"));
+            assertTrue(answer, answer.endsWith("nope"));
+        }
+        String seen = a.heads.get(0).toLowerCase();
+        assertTrue(seen, seen.startsWith("get /app/plain") && !seen.contains("upgrade") && !seen.contains("http2-settings"));
     }
 
     @Test
