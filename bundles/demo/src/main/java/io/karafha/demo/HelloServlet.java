@@ -18,6 +18,9 @@ import org.osgi.service.component.annotations.Reference;
  * GET /hello answers, as text, the name of the Karaf node that served the request
  * ({@code karaf.name}) and the {@code message} of the {@code io.karafha.demo} configuration.
  * Which node answered and whether a configuration change reached it are thus visible from outside.
+ * It also prints the client address, scheme and request URL the application sees (through the
+ * balancer: the real client and the balancer's address), and {@code GET /hello?redirect} answers
+ * a redirect built by the servlet container ({@code sendRedirect}) back to /hello.
  */
 @Component(
         name = "io.karafha.demo.hello",
@@ -41,6 +44,11 @@ public class HelloServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (req.getParameter("redirect") != null) {
+            resp.setHeader("X-Karaf-HA-Node", nodeName());
+            resp.sendRedirect(req.getContextPath() + "/hello");
+            return;
+        }
         resp.setContentType("text/plain;charset=UTF-8");
         resp.setHeader("Cache-Control", "no-store");
         resp.setHeader("X-Karaf-HA-Node", nodeName());
@@ -48,6 +56,9 @@ public class HelloServlet extends HttpServlet {
         out.println("node: " + nodeName());
         out.println("message: " + message.get());
         out.println("posts: " + posts.get());
+        out.println("client: " + req.getRemoteAddr());
+        out.println("scheme: " + req.getScheme());
+        out.println("url: " + req.getRequestURL());
     }
 
     /**

@@ -101,4 +101,21 @@ final class SettingsRules {
         }
         return Collections.unmodifiableSet(out);
     }
+
+    /** @return the IP literals normalised (no host names: a backend must not do DNS per request) */
+    static List<String> addresses(String key, List<String> entries) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String e : entries) {
+            String literal = e.startsWith("[") && e.endsWith("]") ? e.substring(1, e.length() - 1) : e;
+            if (!literal.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") && !literal.matches("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+                throw new InvalidSettingsException(key, e, "IP addresses separated by commas, e.g. 127.0.0.1,::1");
+            }
+            try {
+                out.add(java.net.InetAddress.getByName(literal).getHostAddress());
+            } catch (java.net.UnknownHostException x) {
+                throw new InvalidSettingsException(key, e, "IP addresses separated by commas, e.g. 127.0.0.1,::1");
+            }
+        }
+        return List.copyOf(out);
+    }
 }

@@ -177,12 +177,29 @@ public class BalancerSettingsTest {
         assertEquals(s, BalancerSettings.parse(s.toMap()));
         assertEquals(s.toMap(), BalancerSettings.parse(s.toMap()).toMap());
         assertEquals(BalancerSettings.defaults(), BalancerSettings.parse(BalancerSettings.defaults().toMap()));
-        assertEquals(16, s.toMap().size());
+        assertEquals(19, s.toMap().size());
         String text = s.toString();
         for (String key : s.toMap().keySet()) {
             assertTrue(text, text.contains(key + "="));
         }
         assertTrue(text, text.contains("route.policies=/a=failover,/b=round-robin"));
         assertTrue(text, text.contains("failover.on.status=none"));
+    }
+
+    @Test
+    public void headerSettings() {
+        BalancerSettings d = BalancerSettings.defaults();
+        assertTrue(d.isPreserveHost());
+        assertEquals(java.util.List.of(), d.getTrustedProxies());
+        BalancerSettings s = BalancerSettings.parse(config("preserve.host", "false", "trusted.proxies", "10.0.0.5, [::1],127.0.0.1"));
+        assertFalse(s.isPreserveHost());
+        assertEquals(java.util.List.of("10.0.0.5", "0:0:0:0:0:0:0:1", "127.0.0.1"), s.getTrustedProxies());
+        assertEquals(s, BalancerSettings.parse(s.toMap()));
+        assertRejected("trusted.proxies", "balancer.example.com", "balancer.example.com");
+        assertRejected("trusted.proxies", "10.0.0.0/8", "10.0.0.0/8");
+        assertRejected("preserve.host", "maybe", "maybe");
+        assertEquals(300_000, d.getWebsocketIdleTimeoutMs());
+        assertEquals(60_000, BalancerSettings.parse(config("websocket.idle.timeout.ms", "60000")).getWebsocketIdleTimeoutMs());
+        assertRejected("websocket.idle.timeout.ms", "10", "10");
     }
 }

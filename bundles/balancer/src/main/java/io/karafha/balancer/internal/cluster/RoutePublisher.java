@@ -78,6 +78,8 @@ public class RoutePublisher implements WebElementEventListener {
     /** What this node answers now, for the "not served here" answer to the balancer. */
     private final ServedPaths served = new ServedPaths();
     private ServiceRegistration<HttpConfiguration.Customizer> customizer;
+    /** Jetty's ForwardedRequestCustomizer for requests from the balancers (see TrustedForwardedCustomizer). */
+    private ServiceRegistration<HttpConfiguration.Customizer> forwarded;
     private DrainOnStop drain;
     /** The framework stopping: drain (an application's own stop is seen earlier, by {@link WithdrawFirst}). */
     private final SynchronousBundleListener stopping = event -> {
@@ -124,9 +126,14 @@ public class RoutePublisher implements WebElementEventListener {
         if (enabled && customizer == null) {
             customizer = context.registerService(HttpConfiguration.Customizer.class, new NotServedCustomizer(served),
                     NotServedCustomizer.serviceProperties());
+            TrustedProxies trusted = new TrustedProxies(registry, () -> settings.getTrustedProxies(), System::currentTimeMillis);
+            forwarded = context.registerService(HttpConfiguration.Customizer.class, new TrustedForwardedCustomizer(trusted),
+                    TrustedForwardedCustomizer.serviceProperties());
         } else if (!enabled && customizer != null) {
             customizer.unregister();
             customizer = null;
+            forwarded.unregister();
+            forwarded = null;
         }
     }
 
@@ -160,6 +167,14 @@ public class RoutePublisher implements WebElementEventListener {
                     LOG.debug("customizer already unregistered");
                 }
                 customizer = null;
+            }
+            if (forwarded != null) {
+                try {
+                    forwarded.unregister();
+                } catch (IllegalStateException gone) {
+                    LOG.debug("forwarded customizer already unregistered");
+                }
+                forwarded = null;
             }
         }
         fastWorker.shutdownNow();

@@ -29,12 +29,12 @@ import org.eclipse.jetty.client.util.InputStreamResponseListener;
  */
 final class Attempt {
 
-    static final String VIA = "1.1 karaf-ha";
+    static final String VIA = ForwardedHeaders.VIA;
     static final int BUFFER_SIZE = 16 * 1024;
 
     /** Request headers the engine sets itself or must not forward besides the hop-by-hop ones. */
     private static final Set<String> NOT_COPIED = Set.of("host", "expect", "x-forwarded-for", "x-forwarded-proto",
-            "x-forwarded-host", "via");
+            "x-forwarded-host", "x-forwarded-port", "via");
 
     private final Request request;
     private final InputStreamResponseListener listener = new InputStreamResponseListener();
@@ -49,6 +49,12 @@ final class Attempt {
      * @param body the shared client body, or null if the request has none
      */
     Attempt(HttpClient client, HttpServletRequest req, String routePath, Endpoint endpoint, RequestBody body, int responseTimeoutMs) {
+        this(client, req, routePath, endpoint, body, responseTimeoutMs, true);
+    }
+
+    /** @param preserveHost whether the client's Host header is sent (else the endpoint's host:port) */
+    Attempt(HttpClient client, HttpServletRequest req, String routePath, Endpoint endpoint, RequestBody body, int responseTimeoutMs,
+            boolean preserveHost) {
         URI base = endpoint.getUrl();
         request = client.newRequest(URI.create(base.getScheme() + "://" + base.getRawAuthority() + "/"))
                 .method(req.getMethod())
@@ -56,6 +62,7 @@ final class Attempt {
                 .followRedirects(false)
                 .idleTimeout(responseTimeoutMs, TimeUnit.MILLISECONDS);
         copyHeaders(req, request);
+        ForwardedHeaders.add(req, request, base, preserveHost);
         request.header(RouteHeaders.ROUTE, routePath);
         if (body != null) {
             long length = req.getContentLengthLong();
@@ -83,37 +90,26 @@ final class Attempt {
         out.getHeaders().clear(); // drop HttpClient defaults (User-Agent, Accept-Encoding)
         Set<String> tokens = HopByHopHeaders.connectionTokens(list(req, "Connection"));
         for (String name : Collections.list(req.getHeaderNames())) {
-            if (HopByHopHeaders.isExcluded(name, tokens) || NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))
-                    || RouteHeaders.isOwn(name)) {
+            if (!isEndToEnd(name, tokens)) {
                 continue;
             }
             for (String value : Collections.list(req.getHeaders(name))) {
                 out.header(name, value);
             }
         }
-        out.header("X-Forwarded-For", append(list(req, "X-Forwarded-For"), req.getRemoteAddr()));
-        out.header("X-Forwarded-Proto", append(list(req, "X-Forwarded-Proto"), req.getScheme()));
-        String host = req.getHeader("Host");
-        if (host != null) {
-            out.header("X-Forwarded-Host", append(list(req, "X-Forwarded-Host"), host));
-        }
-        out.header("Via", append(list(req, "Via"), VIA));
+    }
+
+    /**
+     * @param tokens the client's {@code Connection} tokens
+     * @return true for a client header the balancer passes on as it is
+     */
+    static boolean isEndToEnd(String name, Set<String> tokens) {
+        return !(HopByHopHeaders.isExcluded(name, tokens) || NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))
+                || RouteHeaders.isOwn(name) || ForwardedHeaders.isClientForwarded(name));
     }
 
     private static List<String> list(HttpServletRequest req, String name) {
         return req.getHeaders(name) == null ? List.of() : Collections.list(req.getHeaders(name));
-    }
-
-    /** @return the existing values and {@code value}, comma-separated */
-    private static String append(List<String> existing, String value) {
-        List<String> all = new ArrayList<>();
-        for (String v : existing) {
-            if (v != null && !v.isBlank()) {
-                all.add(v.trim());
-            }
-        }
-        all.add(value);
-        return String.join(", ", all);
     }
 
     /** Sends the request; the answer is collected by the listener. */

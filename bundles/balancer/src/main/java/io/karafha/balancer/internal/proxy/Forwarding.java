@@ -32,7 +32,7 @@ import org.eclipse.jetty.io.QuietException;
  * One client request going through {@link ProxyEngine#forward}: tries the planned endpoints in
  * order, applies the failover rules and relays the chosen answer. Single use, one thread.
  */
-final class Forwarding {
+final class Forwarding implements Exchange {
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final Set<String> IDEMPOTENT_METHODS = Set.of("PUT", "DELETE");
@@ -78,7 +78,8 @@ final class Forwarding {
      *
      * @return true if the client was answered
      */
-    boolean run(List<Endpoint> plan) throws IOException {
+    @Override
+    public boolean run(List<Endpoint> plan) throws IOException {
         if (!bodyRead) {
             long length = req.getContentLengthLong();
             boolean hasBody = length > 0 || (length < 0 && req.getHeader("Transfer-Encoding") != null);
@@ -92,7 +93,8 @@ final class Forwarding {
             Endpoint next = i + 1 < plan.size() ? plan.get(i + 1) : null;
             inFlight.start(endpoint.getNodeId());
             try {
-                Attempt attempt = new Attempt(client, req, routePath, endpoint, body, settings.getResponseTimeoutMs());
+                Attempt attempt = new Attempt(client, req, routePath, endpoint, body, settings.getResponseTimeoutMs(),
+                        settings.isPreserveHost());
                 attempt.send();
                 Throwable failure = attempt.awaitHeaders(budget, body);
 
@@ -105,6 +107,13 @@ final class Forwarding {
                     }
                     if (body != null && body.clientFailure() != null) {
                         attempt.finish(1000);
+                        if (ClientBodyFailure.isMalformed(body.clientFailure()) && !resp.isCommitted()) {
+                            events.requestFailed(routePath, endpoint, "malformed or incomplete request body: "
+                                    + describe(body.clientFailure()));
+                            sendText(400, "Bad request: malformed or incomplete request body\n", false);
+                            done(400, null);
+                            return true;
+                        }
                         events.requestFailed(routePath, endpoint, "client request body failed: "
                                 + describe(body.clientFailure()));
                         throw body.clientFailure();
@@ -175,7 +184,8 @@ final class Forwarding {
     }
 
     /** After {@link #run} returned false and no endpoint came in time: 503 with Retry-After. */
-    void unavailable() throws IOException {
+    @Override
+    public void unavailable() throws IOException {
         sendText(503, "No live backend for " + routePath + "\n", true);
         done(503, null);
     }
@@ -245,7 +255,7 @@ final class Forwarding {
             return;
         }
         resp.setStatus(response.getStatus());
-        copyResponseHeaders(fields, declared);
+        copyResponseHeaders(fields, declared, endpoint);
         boolean flushEach = declared < 0; // streamed (chunked) answers, e.g. server-sent events
         byte[] buffer = new byte[Attempt.BUFFER_SIZE];
         long total = 0;
@@ -296,7 +306,7 @@ final class Forwarding {
         }
     }
 
-    private void copyResponseHeaders(HttpFields fields, long declared) {
+    private void copyResponseHeaders(HttpFields fields, long declared, Endpoint endpoint) {
         Set<String> tokens = HopByHopHeaders.connectionTokens(fields.getValuesList("Connection"));
         Set<String> seen = new HashSet<>();
         for (HttpField field : fields) {
@@ -309,7 +319,8 @@ final class Forwarding {
                     resp.setContentLengthLong(declared);
                 }
             } else if (seen.add(name.toLowerCase(Locale.ROOT))) {
-                resp.setHeader(name, field.getValue());
+                resp.setHeader(name, LocationRewrite.isLocation(name)
+                        ? LocationRewrite.rewrite(field.getValue(), endpoint, req) : field.getValue());
             } else {
                 resp.addHeader(name, field.getValue());
             }

@@ -163,6 +163,15 @@ public class ProxyEngineTest {
             resp.setHeader("X-Method", req.getMethod());
             resp.setHeader("X-Query", query);
             resp.setHeader("X-Body-Bytes", Integer.toString(body.length));
+            if (query.contains("loc=self")) {
+                // an application that names its own address, as one behind no Host-preserving proxy does
+                resp.setStatus(302);
+                resp.setHeader("Location", "http://127.0.0.1:" + node.port + "/app/next?x=1");
+            }
+            if (query.contains("loc=other")) {
+                resp.setStatus(302);
+                resp.setHeader("Location", "http://example.org:" + node.port + "/elsewhere");
+            }
             if (query.contains("hop=1")) {
                 resp.setHeader("Connection", "X-Resp-Hop");
                 resp.setHeader("X-Resp-Hop", "1");
@@ -419,11 +428,12 @@ public class ProxyEngineTest {
         String seen = r.text();
         assertTrue(seen, seen.contains("h x-custom: yes\n"));
         assertTrue(seen, seen.contains("h cookie: sid=42\n"));
-        assertTrue(seen, seen.contains("h x-forwarded-for: 10.1.2.3, 127.0.0.1\n"));
+        assertTrue("a client's own X-Forwarded-For is not passed on: " + seen, seen.contains("h x-forwarded-for: 127.0.0.1\n"));
         assertTrue(seen, seen.contains("h x-forwarded-proto: http\n"));
         assertTrue(seen, seen.contains("h x-forwarded-host: 127.0.0.1:" + balancerPort + "\n"));
+        assertTrue(seen, seen.contains("h x-forwarded-port: " + balancerPort + "\n"));
         assertTrue(seen, seen.contains("h via: 1.0 edge, 1.1 karaf-ha\n"));
-        assertTrue(seen, seen.contains("h host: 127.0.0.1:" + a.port + "\n"));
+        assertTrue("the client's Host reaches the backend: " + seen, seen.contains("h host: 127.0.0.1:" + balancerPort + "\n"));
         for (String dropped : List.of("x-hop", "keep-alive", "proxy-authorization", "te", "connection",
                 "user-agent", "accept-encoding")) {
             assertFalse(dropped + " in " + seen, seen.contains("h " + dropped));
@@ -434,6 +444,61 @@ public class ProxyEngineTest {
         assertNull(r.header("X-Resp-Hop"));
         assertNull(r.header("Keep-Alive"));
         assertNull(r.header("Proxy-Authenticate"));
+    }
+
+    @Test
+    public void clientHostIsPreservedUnlessSwitchedOff() throws Exception {
+        String seen = call("GET", "/app/h", null, false, "Host", "shop.example.com:8443").text();
+        assertTrue(seen, seen.contains("h host: shop.example.com:8443\n"));
+        assertTrue(seen, seen.contains("h x-forwarded-host: shop.example.com:8443\n"));
+
+        engine.reconfigure(settings(BalancerSettings.PRESERVE_HOST, "false"));
+        seen = call("GET", "/app/h", null, false, "Host", "shop.example.com:8443").text();
+        assertTrue("preserve.host=false sends the backend's address: " + seen, seen.contains("h host: 127.0.0.1:" + a.port + "\n"));
+        assertTrue(seen, seen.contains("h x-forwarded-host: shop.example.com:8443\n"));
+    }
+
+    @Test
+    public void clientForwardedHeadersAreReplacedNotPassedOn() throws Exception {
+        String seen = call("GET", "/app/h", null, false, "X-Forwarded-For", "6.6.6.6", "X-Forwarded-Proto", "https",
+                "X-Forwarded-Host", "evil.example", "X-Forwarded-Port", "1", "Forwarded", "for=6.6.6.6;proto=https",
+                "X-Real-IP", "6.6.6.6").text();
+        assertFalse(seen, seen.contains("6.6.6.6"));
+        assertFalse(seen, seen.contains("evil.example"));
+        assertFalse(seen, seen.contains("h forwarded:"));
+        assertTrue(seen, seen.contains("h x-forwarded-proto: http\n"));
+        assertTrue(seen, seen.contains("h x-forwarded-port: " + balancerPort + "\n"));
+    }
+
+    @Test
+    public void locationNamingTheBackendIsRewrittenToTheBalancer() throws Exception {
+        Reply r = call("GET", "/app/r?loc=self", null, false);
+        assertEquals(302, r.status());
+        assertEquals("http://127.0.0.1:" + balancerPort + "/app/next?x=1", r.header("Location"));
+
+        r = call("GET", "/app/r?loc=self", null, false, "Host", "shop.example.com");
+        assertEquals("http://shop.example.com/app/next?x=1", r.header("Location"));
+
+        r = call("GET", "/app/r?loc=other", null, false);
+        assertEquals("another host's Location passes unchanged", "http://example.org:" + a.port + "/elsewhere", r.header("Location"));
+    }
+
+    @Test
+    public void malformedChunkedBodyGets400() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", balancerPort)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /app/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(200);
+            out.write("5\r\nhello\r\nZZ-not-hex\r\nxx\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            assertEquals("HTTP/1.1 400 Bad Request", status);
+        }
+        assertEquals("a client error does not mark a backend down", EndpointState.LIVE, row(epA).state());
     }
 
     @Test
