@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -16,6 +15,8 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
 import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.service.cm.SynchronousConfigurationListener;
+import java.util.Hashtable;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -30,16 +31,14 @@ import org.slf4j.LoggerFactory;
  * ({@code felix.fileinstall.enableConfigSave = false} in etc/config.properties, as in this project's
  * distribution); otherwise it does nothing.
  *
- * <p>When ConfigAdmin differs from a file written less than a poll ago, the change may be fileinstall
- * applying the file as it was just before that write (its poll read it a moment earlier); its next
- * poll applies the newer file. So such a change is written only if it still differs a poll later,
- * and an older file content never overwrites a newer one.
+ * <p>As fileinstall's own write-back, it then tells fileinstall the file's new checksum
+ * ({@link FileinstallChecksums}), so fileinstall's poll does not apply the written file again over a
+ * newer change.
  */
-@Component(name = "io.karafha.config.files", immediate = true, service = ConfigurationListener.class)
-public class ConfigFileSaver implements ConfigurationListener {
+@Component(name = "io.karafha.config.files", immediate = true, service = SynchronousConfigurationListener.class)
+public class ConfigFileSaver implements SynchronousConfigurationListener {
 
     static final String ENABLE_CONFIG_SAVE = "felix.fileinstall.enableConfigSave";
-    static final long POLL_MS = 1200;
     private static final Logger LOG = LoggerFactory.getLogger(ConfigFileSaver.class);
 
     @Reference
@@ -47,6 +46,7 @@ public class ConfigFileSaver implements ConfigurationListener {
 
     private final Map<String, Path> files = new HashMap<>();
     private ScheduledExecutorService worker;
+    private FileinstallChecksums checksums;
     private volatile boolean active;
 
     @Activate
@@ -56,6 +56,7 @@ public class ConfigFileSaver implements ConfigurationListener {
             LOG.info("fileinstall writes configurations back to etc/ ({} is not false): cfg file saver idle", ENABLE_CONFIG_SAVE);
             return;
         }
+        checksums = FileinstallChecksums.find(context);
         worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-config-files"));
         worker.execute(this::index);
         LOG.info("Configurations are written back to etc/ whole by io.karafha.config ({} = false)", ENABLE_CONFIG_SAVE);
@@ -74,10 +75,12 @@ public class ConfigFileSaver implements ConfigurationListener {
             return;
         }
         String pid = event.getPid();
+        // synchronous: called in the thread that updated ConfigAdmin; fileinstall's poll runs in "fileinstall-<dir>"
+        boolean fromFile = Thread.currentThread().getName().startsWith("fileinstall-");
         if (event.getType() == ConfigurationEvent.CM_DELETED) {
             worker.execute(() -> deleted(pid));
         } else if (event.getType() == ConfigurationEvent.CM_UPDATED) {
-            worker.execute(() -> updated(pid, true));
+            worker.execute(() -> updated(pid, fromFile));
         }
     }
 
@@ -95,7 +98,7 @@ public class ConfigFileSaver implements ConfigurationListener {
         }
     }
 
-    private synchronized void updated(String pid, boolean first) {
+    private synchronized void updated(String pid, boolean fromFile) {
         try {
             Configuration[] found = configAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + LocalConfigs.escape(pid) + ")");
             Configuration c = found == null || found.length == 0 ? null : found[0];
@@ -105,14 +108,28 @@ public class ConfigFileSaver implements ConfigurationListener {
                 return;
             }
             files.put(pid, file);
-            if (!Files.isRegularFile(file) || CfgFiles.sameAs(file, dict)) {
-                return; // fileinstall writes only existing files; nothing to do when they agree
+            if (!Files.isRegularFile(file)) {
+                return; // fileinstall writes only existing files
             }
-            if (first && System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() < POLL_MS) {
-                worker.schedule(() -> updated(pid, false), POLL_MS, TimeUnit.MILLISECONDS);
+            if (fromFile) {
+                // fileinstall applied the file as its poll read it; if that was half-written or older than
+                // the file now (a config command wrote it meanwhile), ConfigAdmin gets the file as it is now
+                if (!CfgFiles.sameAs(file, dict)) {
+                    Dictionary<String, Object> now = new Hashtable<>();
+                    CfgFiles.load(file).forEach(now::put);
+                    now.put(LocalConfigs.FILENAME, dict.get(LocalConfigs.FILENAME));
+                    c.updateIfDifferent(now);
+                    LOG.info("Configuration {}: fileinstall applied {} as it was a moment ago; ConfigAdmin has the file as it is now",
+                            pid, file.getFileName());
+                }
                 return;
             }
-            CfgFiles.writeFrom(file, dict);
+            if (!CfgFiles.sameAs(file, dict)) {
+                CfgFiles.writeFrom(file, dict);
+            }
+            // as fileinstall's write-back: its poll takes the file as it is now as applied, and does not
+            // apply it again later over a newer change (a config command writes the file, then ConfigAdmin)
+            checksums.written(file.toFile());
             LOG.debug("Configuration {} written to {}", pid, file);
         } catch (Exception e) {
             LOG.error("Configuration {} could not be written to its cfg file: {}", pid, e.toString(), e);

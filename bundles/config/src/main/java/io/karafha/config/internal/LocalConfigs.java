@@ -2,7 +2,6 @@ package io.karafha.config.internal;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 import org.apache.felix.utils.properties.TypedProperties;
@@ -94,12 +92,8 @@ final class LocalConfigs {
             if (file == null || !file.getFileName().toString().endsWith(".cfg") || !Files.isRegularFile(file)) {
                 return true;
             }
-            Properties onDisk = new Properties();
-            try (InputStream in = Files.newInputStream(file)) {
-                onDisk.load(in);
-            }
             Dictionary<String, Object> dict = new Hashtable<>();
-            onDisk.forEach((k, v) -> dict.put(k.toString(), v));
+            CfgFiles.load(file).forEach(dict::put); // typed, as fileinstall reads it
             return ConfigEntries.same(ConfigEntries.filter(dict, excluded), local);
         } catch (IOException | RuntimeException | InvalidSyntaxException e) {
             return true;
