@@ -25,15 +25,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a configuration changed in ConfigAdmin back to its cfg file, whole ({@link CfgFiles}), and
- * removes the file of a deleted one: fileinstall's write-back, which truncates the file and rewrites
- * it in place, done safely. Active only where fileinstall's own is off
- * ({@code felix.fileinstall.enableConfigSave = false} in etc/config.properties, as in this project's
- * distribution); otherwise it does nothing.
+ * Fileinstall's write-back of ConfigAdmin to etc/, done safely. Active only where fileinstall's own is
+ * off ({@code felix.fileinstall.enableConfigSave = false} in etc/config.properties, as in this
+ * project's distribution); otherwise it does nothing.
  *
- * <p>As fileinstall's own write-back, it then tells fileinstall the file's new checksum
- * ({@link FileinstallChecksums}), so fileinstall's poll does not apply the written file again over a
- * newer change.
+ * <p>Why: a burst of {@code config:property-set -p} lost keys (6 of 10 in 1 of 7 runs). Karaf's
+ * command and fileinstall's write-back both truncate the cfg file and rewrite it; fileinstall's poll
+ * read it half-written, applied that to ConfigAdmin after the command's own update, wrote it back to
+ * the file, and the next command (which reads the file) built on it.
+ *
+ * <p>So this saver writes the file whole ({@link CfgFiles}) when ConfigAdmin differs from it, removes
+ * the file of a deleted configuration, and, as fileinstall's write-back does, gives fileinstall the
+ * file's checksum afterwards ({@link FileinstallChecksums}), so its poll does not apply that file
+ * again over a newer change. It listens synchronously, so it knows which updates come from
+ * fileinstall's poll (they run in fileinstall's thread): when one of those left ConfigAdmin different
+ * from the file (the poll read the file half-written, or just before a command wrote it), ConfigAdmin
+ * gets the file as it is now, and the older content is never written back.
  */
 @Component(name = "io.karafha.config.files", immediate = true, service = SynchronousConfigurationListener.class)
 public class ConfigFileSaver implements SynchronousConfigurationListener {

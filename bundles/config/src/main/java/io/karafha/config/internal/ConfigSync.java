@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  * (its poll read the file just before the newer version was written), the synchroniser sees a
  * configuration go back to a version it applied moments ago, writes the newer one again, and does not
  * mistake the older one for a local edit: sent to the cluster it would replace the newer version on
- * every node, and the next {@code config:property-set} would build on it (measured before this
- * guard: 2 of 10 keys lost in 1 of 7 quick provisioning sequences).
+ * every node. (The lost keys of quick {@code config:property-set} sequences had another cause, on the
+ * node running the commands: see {@link ConfigFileSaver}.)
  *
  * <p>Switches are the role table's: {@code config.listener} (send local changes),
  * {@code handler.org.apache.karaf.cellar.config.ConfigurationEventHandler} (apply cluster changes),
