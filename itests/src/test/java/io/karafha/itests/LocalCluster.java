@@ -110,6 +110,22 @@ public final class LocalCluster {
         return karafHa(60, "shell", node, command).replaceAll("\u001B\\[[;\\d]*m", "");
     }
 
+    /** A Karaf shell command that may fail: its exit status, then its output (stdout and stderr), without colours. */
+    public String[] shellResult(String node, String command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(new File(repo, "karaf-ha").getPath(), "shell", node, command)
+                .directory(repo).redirectErrorStream(true);
+        pb.environment().put("KARAF_HA_HOME", home.toString());
+        pb.environment().put("KARAF_HA_PORT_OFFSET", String.valueOf(OFFSET));
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("./karaf-ha shell " + node + " '" + command + "' did not finish in 60 s");
+        }
+        return new String[] {String.valueOf(p.exitValue()),
+                new String(out, StandardCharsets.UTF_8).replaceAll("\u001B\\[[;\\d]*m", "")};
+    }
+
     /** GET http://127.0.0.1:PORT/path on a node; returns "status\nbody" or "000\n<error>". */
     public String get(String node, String path) {
         return send(request(node, path, 5).build());
