@@ -42,6 +42,9 @@ declare -A URL=(
     [balancer]=http://127.0.0.1:$((8181 + O))/hello
 )
 LOGS="$REPO/bench/target"
+COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- bundles features distribution || echo "+changes")
+DIST=$(ls "$REPO"/distribution/target/karaf-ha-distribution-*.tar.gz 2> /dev/null | head -n 1)
+DIST_DATE=$([ -n "$DIST" ] && date -u -r "$DIST" '+%Y-%m-%d %H:%M UTC' || echo "to be built")
 mkdir -p "$LOGS"
 
 for tool in wrk haproxy; do
@@ -187,6 +190,11 @@ fi
 # ---------------------------------------------------------------- 3. memory after the load
 rss() { ps -o rss= -p "$1" | awk '{ printf "%d", $1 / 1024 }'; }
 RSS_BAL=$(rss "$(pid_of balancer)"); RSS_K1=$(rss "$(pid_of karaf1)"); RSS_K2=$(rss "$(pid_of karaf2)"); RSS_HA=$(rss "$HAPID")
+# the balancer's heap (committed / used) and metaspace (committed), in MB: how much of its RSS is Java heap
+HEAP_BAL=$(jcmd "$(pid_of balancer)" GC.heap_info 2> /dev/null | awk '
+    / total [0-9]+K, used [0-9]+K/ { for (i = 1; i <= NF; i++) { if ($i == "total") t += $(i + 1) + 0; if ($i == "used") u += $(i + 1) + 0 } }
+    /Metaspace/ { for (i = 1; i <= NF; i++) if ($i == "committed") m = $(i + 1) + 0 }
+    END { printf "heap %d MB committed, %d MB used; metaspace %d MB", t / 1024, u / 1024, m / 1024 }')
 kill "$HAPID"; wait "$HAPID" 2> /dev/null || true; HAPID=""
 
 # ---------------------------------------------------------------- 4. failover under load
@@ -205,7 +213,7 @@ if [ "${BENCH_FAILOVER:-1}" = 1 ]; then
 fi
 
 echo
-echo "Karaf HA Failover benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD), $CORES cores"
+echo "Karaf HA Failover benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $COMMIT (distribution built $DIST_DATE), $CORES cores"
 echo "GET /hello, wrk -t2 (keep-alive), ${WARMUP}s warm-up per target, then ${ROUNDS} rounds of ${DURATION}s per target and connection count, alternating; medians."
 echo "$("$HAPROXY" -v | head -n 1 | cut -d' ' -f1-3); balancer and backends: Karaf 4.4.10, Java $(java -version 2>&1 | awk -F'"' 'NR == 1 { print $2 }'); p99 added = p99 - direct p99."
 echo
@@ -223,7 +231,7 @@ echo "| start-up and memory | figure |"
 echo "| --- | ---: |"
 echo "| ./karaf-ha up, until the cluster is ready | $UP_READY s |"
 echo "| ./karaf-ha up, until the first 200 proxied by the balancer | $UP_FIRST200 s |"
-echo "| RSS balancer after start / after the load | $RSS_START MB / $RSS_BAL MB |"
+echo "| RSS balancer after start / after the load | $RSS_START MB / $RSS_BAL MB ($HEAP_BAL) |"
 echo "| RSS karaf1, karaf2 after the load | $RSS_K1 MB, $RSS_K2 MB |"
 echo "| RSS HAProxy after the load | $RSS_HA MB |"
 if [ "${BENCH_FAILOVER:-1}" = 1 ]; then
