@@ -123,9 +123,9 @@ median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 declare -A RAW MED
 # measure TABLE TARGET... : ROUNDS rounds, each target at each connection count in turn; medians in MED
 measure() {
-    local table=$1 c t r k
+    local table=$1 c t k
     shift
-    for r in $(seq 1 "$ROUNDS"); do
+    for _ in $(seq 1 "$ROUNDS"); do
         for c in "${CONNS[@]}"; do
             for t in "$@"; do
                 RAW[$table,$c,$t]+="$(run "${URL[$t]}" "$c" "$DURATION")"$'\n'
