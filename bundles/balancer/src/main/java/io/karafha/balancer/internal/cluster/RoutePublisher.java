@@ -127,6 +127,7 @@ public class RoutePublisher implements WebElementEventListener {
             customizer = context.registerService(HttpConfiguration.Customizer.class, new NotServedCustomizer(served),
                     NotServedCustomizer.serviceProperties());
             TrustedProxies trusted = new TrustedProxies(registry, () -> settings.getTrustedProxies(), System::currentTimeMillis);
+            trusted.refreshIfStale(); // the balancers are known before the first request comes
             forwarded = context.registerService(HttpConfiguration.Customizer.class, new TrustedForwardedCustomizer(trusted),
                     TrustedForwardedCustomizer.serviceProperties());
         } else if (!enabled && customizer != null) {

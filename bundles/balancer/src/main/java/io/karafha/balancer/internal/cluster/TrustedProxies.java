@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -17,8 +18,12 @@ import org.slf4j.LoggerFactory;
  * On a backend: the IP addresses whose forwarded headers are honoured. The configured
  * {@code trusted.proxies} if any; else the addresses of the cluster's balancers, read from the
  * registry (space {@value ProxyManager#BALANCERS}, node id "host:port") at most every
- * {@value #REFRESH_MS} ms, on the request thread, keeping the last good answer if the registry
- * cannot be read.
+ * {@value #REFRESH_MS} ms, keeping the last good answer if the registry cannot be read.
+ * <p>
+ * The registry is read on a thread of its own, never on a request thread: a read waits for the
+ * Hazelcast member that owns the entry, and a hung member (SIGSTOP) held every request of this
+ * backend for seconds while the balancer's response timeout ran out (FailoverIT d_: 502, then a
+ * client timeout, where the follower should have answered at once).
  */
 final class TrustedProxies {
 
@@ -30,6 +35,7 @@ final class TrustedProxies {
     private final LongSupplier clockMs;
     private volatile Set<String> balancers = Set.of();
     private volatile long readAt = Long.MIN_VALUE;
+    private final AtomicBoolean reading = new AtomicBoolean();
 
     TrustedProxies(EndpointRegistry registry, Supplier<List<String>> configured, LongSupplier clockMs) {
         this.registry = registry;
@@ -49,11 +55,23 @@ final class TrustedProxies {
     }
 
     private Set<String> balancers() {
+        refreshIfStale();
+        return balancers;
+    }
+
+    /** Starts a read of the registry on its own thread when the last one is older than {@value #REFRESH_MS} ms. */
+    void refreshIfStale() {
         long now = clockMs.getAsLong();
-        if (readAt != Long.MIN_VALUE && now - readAt < REFRESH_MS) {
-            return balancers;
+        if ((readAt == Long.MIN_VALUE || now - readAt >= REFRESH_MS) && reading.compareAndSet(false, true)) {
+            readAt = now;
+            Thread t = new Thread(this::read, "karaf-ha-trusted-proxies");
+            t.setDaemon(true);
+            t.start();
         }
-        readAt = now;
+    }
+
+    /** Reads the balancers' addresses from the registry (may wait on a hung member: own thread). */
+    void read() {
         try {
             Set<String> found = new TreeSet<>();
             for (RegisteredEndpoint e : registry.endpoints(ProxyManager.BALANCERS, ProxyManager.BALANCERS_PATH)) {
@@ -68,8 +86,9 @@ final class TrustedProxies {
             balancers = Set.copyOf(found);
         } catch (RuntimeException e) {
             LOG.debug("Balancer addresses not read ({}); keeping {}", e.toString(), balancers);
+        } finally {
+            reading.set(false);
         }
-        return balancers;
     }
 
     /** @return the IP address of a node id "host:port" ("[v6]:port" too), or null */
