@@ -32,7 +32,7 @@ public class FailoverIT {
     public static void up() throws Exception {
         cluster.startFresh();
         // a hang is detected after 2 s, a failed endpoint is retried after 5 s
-        balancerSettings("response.timeout.ms 2000", "retry.interval.ms 5000");
+        cluster.balancerSettings("response.timeout.ms 2000", "retry.interval.ms 5000");
         awaitBalancerLog("response.timeout.ms=2000", "retry.interval.ms=5000");
     }
 
@@ -41,24 +41,6 @@ public class FailoverIT {
      * commands on one PID within a second can race with fileinstall rewriting the cfg file (seen once:
      * the file was left with no setting at all).
      */
-    private static long lastSettingsWrite;
-
-    /**
-     * One write of the balancer's PID; writes are at least 2 s apart, as the README advises: fileinstall
-     * polls etc/ every second, and a second write while it picks up the first can cost the cfg file keys.
-     */
-    private static void balancerSettings(String... keyValues) throws Exception {
-        long wait = lastSettingsWrite + 2000 - System.currentTimeMillis();
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
-        StringBuilder cmd = new StringBuilder("config:edit io.karafha.balancer");
-        for (String kv : keyValues) {
-            cmd.append("; config:property-set ").append(kv);
-        }
-        cluster.shell("balancer", cmd.append("; config:update").toString());
-        lastSettingsWrite = System.currentTimeMillis();
-    }
 
     /** Waits until a "Balancer settings in force" line holds all the given key=value texts. */
     private static void awaitBalancerLog(String... texts) throws Exception {
@@ -91,7 +73,7 @@ public class FailoverIT {
 
     @Test(timeout = 120_000)
     public void a2_aBadSettingIsNamedAndTheLastGoodOneStaysInForce() throws Exception {
-        balancerSettings("connect.timeout.ms soon");
+        cluster.balancerSettings("connect.timeout.ms soon");
         java.nio.file.Path log = cluster.home().resolve("balancer/data/log/karaf.log");
         long deadline = System.currentTimeMillis() + 10_000;
         while (!java.nio.file.Files.readString(log).contains("etc/io.karafha.balancer.cfg: Invalid value 'soon' for balancer setting 'connect.timeout.ms'")) {
@@ -99,7 +81,7 @@ public class FailoverIT {
             Thread.sleep(100);
         }
         assertEquals("karaf1", cluster.helloServedBy());
-        balancerSettings("connect.timeout.ms 1000");
+        cluster.balancerSettings("connect.timeout.ms 1000");
         awaitBalancerLog("connect.timeout.ms=1000", "response.timeout.ms=2000", "retry.interval.ms=5000");
         assertEquals("karaf1", cluster.helloServedBy());
         String meta = cluster.shell("balancer", "config:meta io.karafha.balancer");

@@ -105,6 +105,25 @@ public final class LocalCluster {
         return out.toString();
     }
 
+    private long lastSettingsWrite;
+
+    /**
+     * One write of the balancer's PID over the shell; writes are at least 2 s apart (fileinstall polls
+     * etc/ every second, and a second write while it picks up the first could cost the cfg file keys).
+     */
+    public void balancerSettings(String... keyValues) throws IOException, InterruptedException {
+        long wait = lastSettingsWrite + 2000 - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        StringBuilder cmd = new StringBuilder("config:edit io.karafha.balancer");
+        for (String kv : keyValues) {
+            cmd.append("; config:property-set ").append(kv);
+        }
+        shell("balancer", cmd.append("; config:update").toString());
+        lastSettingsWrite = System.currentTimeMillis();
+    }
+
     /** A Karaf shell command on a node, over SSH, as './karaf-ha shell NODE COMMAND'. */
     public String shell(String node, String command) throws IOException, InterruptedException {
         return karafHa(60, "shell", node, command).replaceAll("\u001B\\[[;\\d]*m", "");

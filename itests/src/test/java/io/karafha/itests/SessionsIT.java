@@ -33,7 +33,6 @@ import org.junit.runners.MethodSorters;
 public class SessionsIT {
 
     private static final LocalCluster cluster = new LocalCluster();
-    private static long lastSettingsWrite;
 
     @Rule
     public TestWatcher dumpLogsOnFailure = cluster.dumpLogsOnFailure();
@@ -185,7 +184,7 @@ public class SessionsIT {
 
     @Test(timeout = 300_000)
     public void d_roundRobinStaysOnTheSessionsNodeAndKillMinus9MovesItToTheOther() throws Exception {
-        balancerSettings("policy round-robin");
+        cluster.balancerSettings("policy round-robin");
         awaitBalancerLog("policy=round-robin");
         // without a session the requests alternate
         Set<String> nodes = new java.util.TreeSet<>();
@@ -251,19 +250,6 @@ public class SessionsIT {
             Thread.sleep(200);
         }
         throw new AssertionError(node + " does not serve /session through the balancer within 60 s");
-    }
-
-    private static void balancerSettings(String... keyValues) throws Exception {
-        long wait = lastSettingsWrite + 2000 - System.currentTimeMillis();
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
-        StringBuilder cmd = new StringBuilder("config:edit io.karafha.balancer");
-        for (String kv : keyValues) {
-            cmd.append("; config:property-set ").append(kv);
-        }
-        cluster.shell("balancer", cmd.append("; config:update").toString());
-        lastSettingsWrite = System.currentTimeMillis();
     }
 
     private static void awaitBalancerLog(String... texts) throws Exception {
