@@ -276,7 +276,9 @@ public final class ProxyEngine {
         QueuedThreadPool pool = new QueuedThreadPool(200, 2, 60_000);
         pool.setName("karaf-ha-proxy");
         pool.setDaemon(true);
-        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(), new SslContextFactory.Client());
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP();
+        transport.setConnectionPoolFactory(LiveConnectionPool.factory(MAX_CONNECTIONS_PER_DESTINATION));
+        HttpClient client = new HttpClient(transport, new SslContextFactory.Client());
         client.setExecutor(pool);
         client.setScheduler(new ScheduledExecutorScheduler("karaf-ha-proxy-scheduler", true));
         client.setFollowRedirects(false);
