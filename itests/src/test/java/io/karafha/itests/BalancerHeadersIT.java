@@ -54,8 +54,7 @@ public class BalancerHeadersIT {
     @BeforeClass
     public static void up() throws Exception {
         cluster.startFresh();
-        install("karaf1", "ha-cxf-demo");
-        install("karaf2", "ha-cxf-demo");
+        cluster.installOnBackends("ha-cxf-demo", "/cxf/Foo?wsdl");
         long deadline = System.currentTimeMillis() + 120_000;
         while (!cluster.get("balancer", "/cxf/Foo?wsdl").startsWith("200\n")) {
             assertTrue("the balancer does not serve /cxf/Foo?wsdl", System.currentTimeMillis() < deadline);
@@ -68,16 +67,6 @@ public class BalancerHeadersIT {
         cluster.karafHa(120, "down");
     }
 
-    private static void install(String node, String feature) throws Exception {
-        try {
-            cluster.karafHa(300, "shell", node, "feature:install " + feature);
-        } catch (AssertionError e) {
-            // Cellar 4.2.1's LocalFeaturesListener error after a successful install (see CxfFailoverIT)
-            if (!String.valueOf(e.getMessage()).contains("FeatureState")) {
-                throw e;
-            }
-        }
-    }
 
     /** A raw HTTP/1.1 exchange from {@code fromIp}: status line, headers (lower-case names) and body. */
     static final class Raw {

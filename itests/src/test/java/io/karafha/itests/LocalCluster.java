@@ -176,6 +176,69 @@ public final class LocalCluster {
         }
     }
 
+    /**
+     * feature:install on karaf1 only, as a user does on one backend, then waits until both backends list
+     * the feature installed and serve {@code path} themselves (200). The web group's feature sync should
+     * carry the install to karaf2; where it has not within 30 s, the feature is installed on karaf2 as
+     * well and that is printed. Fails naming what each backend shows (features, components, configurations).
+     */
+    public void installOnBackends(String feature, String path) throws IOException, InterruptedException {
+        installIgnoringCellarListenerError("karaf1", feature);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!installed("karaf2", feature)) {
+            if (System.currentTimeMillis() > deadline) {
+                System.out.println("feature sync did not carry " + feature + " to karaf2 within 30 s; installing it there too");
+                installIgnoringCellarListenerError("karaf2", feature);
+                break;
+            }
+            Thread.sleep(500);
+        }
+        deadline = System.currentTimeMillis() + 90_000;
+        List<String> missing;
+        do {
+            missing = new java.util.ArrayList<>();
+            for (String node : List.of("karaf1", "karaf2")) {
+                String answer = get(node, path);
+                if (!answer.startsWith("200\n")) {
+                    missing.add(node);
+                }
+            }
+            if (!missing.isEmpty()) {
+                Thread.sleep(1000);
+            }
+        } while (!missing.isEmpty() && System.currentTimeMillis() < deadline);
+        if (!missing.isEmpty()) {
+            StringBuilder why = new StringBuilder(feature + " installed, but " + missing + " do not serve " + path + " after 90 s");
+            for (String node : missing) {
+                why.append("\n--- ").append(node).append(": GET ").append(path).append(" -> ").append(get(node, path).split("\n", 2)[0]);
+                for (String cmd : List.of("feature:list -i", "scr:list", "config:list '(service.pid=io.karafha.*)'")) {
+                    why.append("\n").append(node).append("> ").append(cmd).append("\n").append(shellResult(node, cmd)[1]);
+                }
+            }
+            throw new AssertionError(why.append(logTails()).toString());
+        }
+    }
+
+    private boolean installed(String node, String feature) throws IOException, InterruptedException {
+        return shellResult(node, "feature:list -i")[1].matches("(?s).*\\b" + java.util.regex.Pattern.quote(feature) + "\\s.*");
+    }
+
+    /**
+     * feature:install; Cellar 4.2.1's LocalFeaturesListener may fail after a successful install with
+     * ClassNotFoundException FeatureState (it reads the cluster map on the features thread): the install
+     * counts when the feature is listed installed.
+     */
+    private void installIgnoringCellarListenerError(String node, String feature) throws IOException, InterruptedException {
+        String[] result = shellResult(node, "feature:install " + feature);
+        if (!installed(node, feature)) {
+            throw new AssertionError(node + ": feature:install " + feature + " (exit " + result[0] + "): " + result[1] + logTails());
+        }
+        if (!"0".equals(result[0])) {
+            System.out.println(node + ": feature:install " + feature + " exited " + result[0] + " but the feature is installed: "
+                    + result[1].trim());
+        }
+    }
+
     /** A new cluster from scratch: the node folders of an earlier run removed, then ./karaf-ha up. */
     public void startFresh() throws IOException, InterruptedException {
         karafHa(120, "clean");
@@ -238,16 +301,50 @@ public final class LocalCluster {
         return -1;
     }
 
+    /**
+     * The end of every node's karaf.log on stderr, a run of one repeated message shown once with its count
+     * (a node repeating one warning per request would hide everything else), and a copy of each whole log
+     * under target/failed-logs/ for a run on this machine.
+     */
     public void dumpLogs() {
+        String stamp = String.valueOf(System.currentTimeMillis());
         for (String node : List.of("balancer", "karaf1", "karaf2")) {
             Path log = home.resolve(node).resolve("data/log/karaf.log");
             try {
-                List<String> lines = Files.readAllLines(log);
-                System.err.println("==== last lines of " + log + " ====");
+                List<String> lines = collapseRepeats(Files.readAllLines(log));
+                System.err.println("==== last lines of " + log + " (repeats collapsed) ====");
                 lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.err::println);
+                Path copy = Path.of("target", "failed-logs", stamp + "-" + node + ".log");
+                Files.createDirectories(copy.getParent());
+                Files.copy(log, copy);
             } catch (IOException e) {
                 System.err.println("no log " + log);
             }
         }
+    }
+
+    /** Consecutive lines that differ only in time and thread become one, followed by "(N times)". */
+    static List<String> collapseRepeats(List<String> lines) {
+        List<String> out = new java.util.ArrayList<>();
+        String lastKey = null;
+        int repeats = 0;
+        for (String line : lines) {
+            String[] fields = line.split("\\|", 4);
+            String key = fields.length == 4 ? fields[1] + fields[3] : line;
+            if (key.equals(lastKey)) {
+                repeats++;
+                continue;
+            }
+            if (repeats > 0) {
+                out.add("    ... the line above " + repeats + " more times");
+            }
+            out.add(line);
+            lastKey = key;
+            repeats = 0;
+        }
+        if (repeats > 0) {
+            out.add("    ... the line above " + repeats + " more times");
+        }
+        return out;
     }
 }
