@@ -1,34 +1,19 @@
 package io.karafha.config.internal.command;
 
-import io.karafha.config.internal.ClusterConfigs;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** cluster:config-property-append, as Cellar's: appends to a String property (sets it when absent). */
 @Command(scope = "cluster", name = "config-property-append", description = "Append to the property value for a configuration PID in a cluster group")
 @Service
-public class PropAppendCommand implements Action {
-
-    @Argument(index = 0, name = "group", description = "The cluster group name", required = true)
-    @Completion(GroupCompleter.class)
-    String groupName;
-
-    @Argument(index = 1, name = "pid", description = "The configuration PID (factoryPid~name for a factory configuration)", required = true)
-    @Completion(PidCompleter.class)
-    String pid;
+public class PropAppendCommand extends PidCommand {
 
     @Argument(index = 2, name = "key", description = "The property key", required = true)
     String key;
 
     @Argument(index = 3, name = "value", description = "The value to append", required = true)
     String value;
-
-    @Reference
-    private ClusterConfigs configs;
 
     @Override
     public Object execute() {

@@ -2,29 +2,13 @@ package io.karafha.config.internal.command;
 
 import java.util.Map;
 
-import io.karafha.config.internal.ClusterConfigs;
-import org.apache.karaf.shell.api.action.Action;
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** cluster:config-property-list, as Cellar's: the properties of one configuration in the group. */
 @Command(scope = "cluster", name = "config-property-list", description = "List the properties of a configuration in a cluster group")
 @Service
-public class PropListCommand implements Action {
-
-    @Argument(index = 0, name = "group", description = "The cluster group name", required = true)
-    @Completion(GroupCompleter.class)
-    String groupName;
-
-    @Argument(index = 1, name = "pid", description = "The configuration PID (factoryPid~name for a factory configuration)", required = true)
-    @Completion(PidCompleter.class)
-    String pid;
-
-    @Reference
-    private ClusterConfigs configs;
+public class PropListCommand extends PidCommand {
 
     @Override
     public Object execute() {
