@@ -33,7 +33,7 @@ public class FailoverIT {
         cluster.startFresh();
         // a hang is detected after 2 s, a failed endpoint is retried after 5 s
         cluster.balancerSettings("response.timeout.ms 2000", "retry.interval.ms 5000");
-        awaitBalancerLog("response.timeout.ms=2000", "retry.interval.ms=5000");
+        cluster.awaitBalancerSettings("response.timeout.ms=2000", "retry.interval.ms=5000");
     }
 
     /**
@@ -42,21 +42,6 @@ public class FailoverIT {
      * the file was left with no setting at all).
      */
 
-    /** Waits until a "Balancer settings in force" line holds all the given key=value texts. */
-    private static void awaitBalancerLog(String... texts) throws Exception {
-        java.nio.file.Path log = cluster.home().resolve("balancer/data/log/karaf.log");
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (true) {
-            for (String line : java.nio.file.Files.readAllLines(log)) {
-                if (line.contains("Balancer settings in force: proxy=true")
-                        && java.util.Arrays.stream(texts).allMatch(line::contains)) {
-                    return;
-                }
-            }
-            assertTrue("the balancer did not take " + java.util.Arrays.toString(texts), System.currentTimeMillis() < deadline);
-            Thread.sleep(100);
-        }
-    }
 
     @AfterClass
     public static void down() throws Exception {
@@ -82,7 +67,7 @@ public class FailoverIT {
         }
         assertEquals("karaf1", cluster.helloServedBy());
         cluster.balancerSettings("connect.timeout.ms 1000");
-        awaitBalancerLog("connect.timeout.ms=1000", "response.timeout.ms=2000", "retry.interval.ms=5000");
+        cluster.awaitBalancerSettings("connect.timeout.ms=1000", "response.timeout.ms=2000", "retry.interval.ms=5000");
         assertEquals("karaf1", cluster.helloServedBy());
         String meta = cluster.shell("balancer", "config:meta io.karafha.balancer");
         assertTrue("config:meta describes the settings:\n" + meta, meta.contains("response.timeout.ms") && meta.contains("retry.interval.ms"));

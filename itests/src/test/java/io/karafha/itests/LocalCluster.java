@@ -124,6 +124,23 @@ public final class LocalCluster {
         lastSettingsWrite = System.currentTimeMillis();
     }
 
+    /** Waits up to 15 s until a "Balancer settings in force" line of the balancer's log holds all the given key=value texts. */
+    public void awaitBalancerSettings(String... texts) throws IOException, InterruptedException {
+        Path log = home.resolve("balancer/data/log/karaf.log");
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (true) {
+            for (String line : Files.readAllLines(log)) {
+                if (line.contains("Balancer settings in force: proxy=true") && java.util.Arrays.stream(texts).allMatch(line::contains)) {
+                    return;
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the balancer did not take " + java.util.Arrays.toString(texts) + logTails());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** A Karaf shell command on a node, over SSH, as './karaf-ha shell NODE COMMAND'. */
     public String shell(String node, String command) throws IOException, InterruptedException {
         return karafHa(60, "shell", node, command).replaceAll("\u001B\\[[;\\d]*m", "");

@@ -185,7 +185,7 @@ public class SessionsIT {
     @Test(timeout = 300_000)
     public void d_roundRobinStaysOnTheSessionsNodeAndKillMinus9MovesItToTheOther() throws Exception {
         cluster.balancerSettings("policy round-robin");
-        awaitBalancerLog("policy=round-robin");
+        cluster.awaitBalancerSettings("policy=round-robin");
         // without a session the requests alternate
         Set<String> nodes = new java.util.TreeSet<>();
         for (int i = 0; i < 6; i++) {
@@ -252,17 +252,4 @@ public class SessionsIT {
         throw new AssertionError(node + " does not serve /session through the balancer within 60 s");
     }
 
-    private static void awaitBalancerLog(String... texts) throws Exception {
-        Path log = cluster.home().resolve("balancer/data/log/karaf.log");
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (true) {
-            for (String line : Files.readAllLines(log)) {
-                if (line.contains("Balancer settings in force: proxy=true") && java.util.Arrays.stream(texts).allMatch(line::contains)) {
-                    return;
-                }
-            }
-            assertTrue("the balancer did not take " + java.util.Arrays.toString(texts), System.currentTimeMillis() < deadline);
-            Thread.sleep(100);
-        }
-    }
 }
