@@ -63,6 +63,7 @@ public class ConfigConsistencyIT {
         ExecutorService writers = Executors.newFixedThreadPool(4);
         int edits = 0;
         int lost = 0;
+        List<String> report = new ArrayList<>();
         List<Long> settle = new ArrayList<>();
         try {
             for (int round = 1; round <= ROUNDS; round++) {
@@ -84,7 +85,8 @@ public class ConfigConsistencyIT {
                 settle.add((System.nanoTime() - t0) / 1_000_000);
                 if (!differences.isEmpty()) {
                     lost++;
-                    System.out.println("round " + round + " differs: " + differences);
+                    report.add("round " + round + " differs 20 s after its last edit: " + differences);
+                    System.out.println(report.get(report.size() - 1));
                 }
             }
         } finally {
@@ -94,7 +96,7 @@ public class ConfigConsistencyIT {
         System.out.printf("config bursts: %d rounds, %d edits (shell and ConfigAdmin, both backends at once), %d rounds with a "
                 + "difference; all nodes agreed %d ms (median) / %d ms (worst) after the last edit%n", ROUNDS, edits, lost,
                 settle.get(settle.size() / 2), settle.get(settle.size() - 1));
-        assertEquals("rounds where a key was lost or a node differs", 0, lost);
+        assertEquals("rounds where a key was lost or a node differs: " + report + cluster.logTails(), 0, lost);
     }
 
     /** The provisioning sequence: KEYS separate config:property-set over SSH, then a delete and a set of k3. */
