@@ -254,4 +254,18 @@ public class MaintenanceIT {
                 + drainMillis("karaf2") + " ms)");
         runsOnBothBackends();
     }
+
+    @Test(timeout = 420_000)
+    public void g_featureInstallOfANewApplicationOnOneBackend() throws Exception {
+        // a new application (Apache CXF and the Foo web service) installed on karaf1 while /hello is in use;
+        // the web group's feature sync carries it to karaf2; the install's bundle refreshes must not reach clients
+        Stream stream = new Stream(360);
+        Thread.sleep(2000);
+        long t0 = System.nanoTime();
+        cluster.installOnBackends("ha-cxf-demo", "/cxf/Foo?wsdl");
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        Thread.sleep(3000);
+        stream.assertAllOk("feature:install ha-cxf-demo on karaf1 (both backends serve /cxf/Foo?wsdl " + millis + " ms later)");
+        runsOnBothBackends();
+    }
 }
