@@ -235,8 +235,16 @@ public class ConfigConsistencyIT {
         String[] unknown = cluster.shellResult("balancer", "cluster:config-property-set nosuchgroup " + pid + " k v");
         System.out.println("unknown group: exit " + unknown[0] + "\n" + unknown[1]);
         assertTrue(unknown[1], unknown[1].contains("Cluster group nosuchgroup doesn't exist"));
+        // refused: a value the PID's metatype rejects (Karaf's org.apache.karaf.log: size is an Integer)
+        String[] invalid = cluster.shellResult("karaf1", "cluster:config-property-set web org.apache.karaf.log size lots");
+        System.out.println("value the metatype rejects: exit " + invalid[0] + "\n" + invalid[1]);
+        assertTrue(invalid[1], invalid[1].contains("Value 'lots' of property size is not valid for configuration PID org.apache.karaf.log"));
+        String[] appended = cluster.shellResult("karaf2", "cluster:config-property-append web org.apache.karaf.log size x");
+        assertTrue(appended[1], appended[1].contains("of property size is not valid for configuration PID org.apache.karaf.log"));
         Thread.sleep(1500);
         for (String node : BACKENDS) {
+            String logCfg = cluster.shell(node, "config:property-list -p org.apache.karaf.log");
+            assertFalse(node + " got the refused value:\n" + logCfg, logCfg.contains("lots") || logCfg.matches("(?s).*size = \\S*x.*"));
             String shellCfg = cluster.shell(node, "config:property-list -p org.apache.karaf.shell");
             assertFalse(node + " got the refused property:\n" + shellCfg, shellCfg.contains("acc.x"));
             assertFalse(node + " got a configuration from the refused command", Files.exists(etc(node).resolve(pid + ".cfg")));

@@ -5,6 +5,8 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.metatype.MetaTypeService;
 
 /**
  * The first two arguments of Cellar's cluster:config-* commands that act on one configuration: the
@@ -23,4 +25,18 @@ abstract class PidCommand implements Action {
 
     @Reference
     ClusterConfigs configs;
+
+    @Reference(optional = true)
+    MetaTypeService metatype;
+
+    @Reference
+    BundleContext bundleContext;
+
+    /** Refuses, before anything is written, a value the PID's metatype on this node rejects. */
+    void checkValue(String key, String value) {
+        String problem = MetatypeCheck.rejection(metatype, bundleContext.getBundles(), pid, key, value);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
 }

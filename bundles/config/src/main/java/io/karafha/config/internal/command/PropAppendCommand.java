@@ -23,7 +23,9 @@ public class PropAppendCommand extends PidCommand {
                 throw new IllegalArgumentException("Append failed: the value of " + key + " in " + pid + " is not a String but "
                         + current.getClass().getSimpleName() + "; nothing was changed");
             }
-            props.put(key, current == null ? value : current + value);
+            String appended = current == null ? value : current + value;
+            checkValue(key, appended);
+            props.put(key, appended);
             return props;
         });
         return null;

@@ -17,6 +17,7 @@ public class PropSetCommand extends PidCommand {
 
     @Override
     public Object execute() {
+        checkValue(key, value);
         configs.change(groupName, pid, props -> {
             props.put(key, value);
             return props;
