@@ -51,6 +51,11 @@ final class NotServedCustomizer implements HttpConfiguration.Customizer {
             return;
         }
         LOG.debug("{} {}: route {} not served here now, the balancer tries the next endpoint", request.getMethod(), request.getRequestURI(), route);
+        answer(request, route);
+    }
+
+    /** 503 with {@value RouteHeaders#NOT_SERVED}: the balancer moves the request on; the application never saw it. */
+    static void answer(Request request, String route) {
         Response response = request.getResponse();
         byte[] body = ("Route " + route + " is not served by this node at this moment\n").getBytes(StandardCharsets.UTF_8);
         response.setStatus(503);

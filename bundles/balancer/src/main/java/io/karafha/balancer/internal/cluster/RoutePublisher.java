@@ -16,6 +16,7 @@ import io.karafha.registry.RegistryListener;
 import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.apache.karaf.cellar.core.event.EventProducer;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.ops4j.pax.web.service.spi.model.events.WebElementEvent;
 import org.ops4j.pax.web.service.spi.model.events.WebElementEventListener;
@@ -80,6 +81,8 @@ public class RoutePublisher implements WebElementEventListener {
     private ServiceRegistration<HttpConfiguration.Customizer> customizer;
     /** Jetty's ForwardedRequestCustomizer for requests from the balancers (see TrustedForwardedCustomizer). */
     private ServiceRegistration<HttpConfiguration.Customizer> forwarded;
+    /** Not served either while the route's web context restarts (see NotServedFallback). */
+    private ServiceRegistration<Handler> fallback;
     private DrainOnStop drain;
     /** The framework stopping: drain (an application's own stop is seen earlier, by {@link WithdrawFirst}). */
     private final SynchronousBundleListener stopping = event -> {
@@ -130,9 +133,12 @@ public class RoutePublisher implements WebElementEventListener {
             trusted.refreshIfStale(); // the balancers are known before the first request comes
             forwarded = context.registerService(HttpConfiguration.Customizer.class, new TrustedForwardedCustomizer(trusted),
                     TrustedForwardedCustomizer.serviceProperties());
+            fallback = context.registerService(Handler.class, new NotServedFallback(), NotServedFallback.serviceProperties());
         } else if (!enabled && customizer != null) {
             customizer.unregister();
             customizer = null;
+            fallback.unregister();
+            fallback = null;
             forwarded.unregister();
             forwarded = null;
         }
@@ -168,6 +174,14 @@ public class RoutePublisher implements WebElementEventListener {
                     LOG.debug("customizer already unregistered");
                 }
                 customizer = null;
+            }
+            if (fallback != null) {
+                try {
+                    fallback.unregister();
+                } catch (IllegalStateException gone) {
+                    LOG.debug("fallback handler already unregistered");
+                }
+                fallback = null;
             }
             if (forwarded != null) {
                 try {
