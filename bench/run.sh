@@ -219,9 +219,14 @@ HEAP_BAL=$(jcmd "$(pid_of balancer)" GC.heap_info 2> /dev/null | awk '
 JVM_FLAGS=$(for n in balancer karaf1 karaf2; do
     jcmd "$(pid_of $n)" VM.flags 2> /dev/null | tr ' ' '\n' | awk -v n=$n '
         /^-XX:MaxHeapSize=/ { split($0, a, "="); h = sprintf("%d MB", a[2] / 1048576) }
-        /^-XX:\+Use[A-Za-z0-9]+GC$/ { g = substr($0, 7) }
+        /^-XX:\+Use[A-Za-z0-9]+GC$/ { g = substr($0, 9) }
         END { printf "%s %s %s, ", n, h, g }'
 done)
+# the balancer's live heap: used after a full collection (after the RSS figures above were taken)
+jcmd "$(pid_of balancer)" GC.run > /dev/null 2>&1 || true
+LIVE_BAL=$(jcmd "$(pid_of balancer)" GC.heap_info 2> /dev/null | awk '
+    / total [0-9]+K, used [0-9]+K/ { for (i = 1; i <= NF; i++) if ($i == "used") u += $(i + 1) + 0 }
+    END { printf "%d MB", u / 1024 }')
 kill "$HAPID"; wait "$HAPID" 2> /dev/null || true; HAPID=""
 
 # ---------------------------------------------------------------- 4. failover under load
@@ -264,6 +269,7 @@ echo "| RSS karaf1, karaf2 after start | $RSS_START_K1 MB, $RSS_START_K2 MB |"
 echo "| RSS karaf1, karaf2 after the load | $RSS_K1 MB, $RSS_K2 MB |"
 echo "| RSS HAProxy after the load | $RSS_HA MB |"
 echo "| JVM: maximum heap, collector | ${JVM_FLAGS%, } |"
+echo "| balancer heap live after a full GC | $LIVE_BAL |"
 echo
 echo "Start-up timeline, seconds since './karaf-ha up' began (bench/startup-timeline.sh, from the nodes' logs):"
 echo
