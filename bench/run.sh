@@ -83,16 +83,37 @@ start_haproxy() { # [CPU]: start HAProxy (restricted to that CPU when given), wa
 # ---------------------------------------------------------------- 0. start-up
 ./karaf-ha clean > /dev/null
 T0=$(now)
+rm -f "$LOGS"/first200 "$LOGS"/ready.*
 ( for _ in $(seq 1 3000); do
       curl -fs "${URL[balancer]}" 2> /dev/null | grep -q '^node: ' && { since "$T0" > "$LOGS/first200"; exit 0; }
       sleep 0.1
   done ) &
 FIRST_POLL=$!
+# each node's first "ready":true on /karaf-ha/health (HTTP up and a member of the cluster)
+( pending=(balancer karaf1 karaf2)
+  for _ in $(seq 1 1500); do
+      left=()
+      for n in "${pending[@]}"; do
+          port=$((8181 + O + $([ $n = balancer ] && echo 0 || echo "${n#karaf}")))
+          if curl -fs -m 1 "http://127.0.0.1:$port/karaf-ha/health" 2> /dev/null | grep -q '"ready":true'; then
+              since "$T0" > "$LOGS/ready.$n"
+          else
+              left+=("$n")
+          fi
+      done
+      [ ${#left[@]} -eq 0 ] && exit 0
+      pending=("${left[@]}")
+      sleep 0.2
+  done ) &
+READY_POLL=$!
 ./karaf-ha up > "$LOGS/up.log"
 UP_READY=$(since "$T0")
-wait "$FIRST_POLL" || true
+wait "$FIRST_POLL" "$READY_POLL" || true
 UP_FIRST200=$(cat "$LOGS/first200" 2> /dev/null || echo "-")
-RSS_START=$(ps -o rss= -p "$(pid_of balancer)" | awk '{ printf "%d", $1 / 1024 }')
+READY_AT=$(for n in balancer karaf1 karaf2; do printf '%s %s s, ' "$n" "$(cat "$LOGS/ready.$n" 2> /dev/null || echo -)"; done)
+TIMELINE=$(bench/startup-timeline.sh "$KARAF_HA_HOME" "$T0")
+rss() { ps -o rss= -p "$1" | awk '{ printf "%d", $1 / 1024 }'; }
+RSS_START=$(rss "$(pid_of balancer)"); RSS_START_K1=$(rss "$(pid_of karaf1)"); RSS_START_K2=$(rss "$(pid_of karaf2)")
 ./karaf-ha shell balancer "config:property-set -p io.karafha.balancer response.timeout.ms 2000" > /dev/null
 ./karaf-ha shell balancer "config:property-set -p io.karafha.balancer retry.interval.ms 5000" > /dev/null
 for _ in $(seq 1 50); do curl -fs "${URL[balancer]}" | grep -q 'node: karaf1' && break; sleep 0.2; done
@@ -188,13 +209,24 @@ if [ -n "${BENCH_JFR:-}" ]; then
 fi
 
 # ---------------------------------------------------------------- 3. memory after the load
-rss() { ps -o rss= -p "$1" | awk '{ printf "%d", $1 / 1024 }'; }
 RSS_BAL=$(rss "$(pid_of balancer)"); RSS_K1=$(rss "$(pid_of karaf1)"); RSS_K2=$(rss "$(pid_of karaf2)"); RSS_HA=$(rss "$HAPID")
 # the balancer's heap (committed / used) and metaspace (committed), in MB: how much of its RSS is Java heap
 HEAP_BAL=$(jcmd "$(pid_of balancer)" GC.heap_info 2> /dev/null | awk '
     / total [0-9]+K, used [0-9]+K/ { for (i = 1; i <= NF; i++) { if ($i == "total") t += $(i + 1) + 0; if ($i == "used") u += $(i + 1) + 0 } }
     /Metaspace/ { for (i = 1; i <= NF; i++) if ($i == "committed") m = $(i + 1) + 0 }
     END { printf "heap %d MB committed, %d MB used; metaspace %d MB", t / 1024, u / 1024, m / 1024 }')
+# the JVM settings in force on each node: maximum heap and collector (jcmd VM.flags)
+JVM_FLAGS=$(for n in balancer karaf1 karaf2; do
+    jcmd "$(pid_of $n)" VM.flags 2> /dev/null | tr ' ' '\n' | awk -v n=$n '
+        /^-XX:MaxHeapSize=/ { split($0, a, "="); h = sprintf("%d MB", a[2] / 1048576) }
+        /^-XX:\+Use[A-Za-z0-9]+GC$/ { g = substr($0, 9) }
+        END { printf "%s %s %s, ", n, h, g }'
+done)
+# the balancer's live heap: used after a full collection (after the RSS figures above were taken)
+jcmd "$(pid_of balancer)" GC.run > /dev/null 2>&1 || true
+LIVE_BAL=$(jcmd "$(pid_of balancer)" GC.heap_info 2> /dev/null | awk '
+    / total [0-9]+K, used [0-9]+K/ { for (i = 1; i <= NF; i++) if ($i == "used") u += $(i + 1) + 0 }
+    END { printf "%d MB", u / 1024 }')
 kill "$HAPID"; wait "$HAPID" 2> /dev/null || true; HAPID=""
 
 # ---------------------------------------------------------------- 4. failover under load
@@ -231,9 +263,17 @@ echo "| start-up and memory | figure |"
 echo "| --- | ---: |"
 echo "| ./karaf-ha up, until the cluster is ready | $UP_READY s |"
 echo "| ./karaf-ha up, until the first 200 proxied by the balancer | $UP_FIRST200 s |"
+echo "| each node ready (health \"ready\":true) | ${READY_AT%, } |"
 echo "| RSS balancer after start / after the load | $RSS_START MB / $RSS_BAL MB ($HEAP_BAL) |"
+echo "| RSS karaf1, karaf2 after start | $RSS_START_K1 MB, $RSS_START_K2 MB |"
 echo "| RSS karaf1, karaf2 after the load | $RSS_K1 MB, $RSS_K2 MB |"
 echo "| RSS HAProxy after the load | $RSS_HA MB |"
+echo "| JVM: maximum heap, collector | ${JVM_FLAGS%, } |"
+echo "| balancer heap live after a full GC | $LIVE_BAL |"
+echo
+echo "Start-up timeline, seconds since './karaf-ha up' began (bench/startup-timeline.sh, from the nodes' logs):"
+echo
+echo "$TIMELINE"
 if [ "${BENCH_FAILOVER:-1}" = 1 ]; then
     echo
     echo "| failover, balancer, 8 connections, 12 s | failed | worst ms | req/s |"

@@ -15,7 +15,7 @@
 #                                  it, so it must match the other members' addresses too.
 #   KARAF_HA_HAZELCAST_PUBLIC_ADDRESS  address[:port] other members should use, when it is not the
 #                                  bound one (NAT, a second network); default: none
-#   JAVA_MAX_MEM                   heap limit [384m: three nodes fit in 2 GB]
+#   JAVA_MAX_MEM                   heap limit [bin/setenv: balancer 128m, backend 256m]
 #
 # Without KARAF_HA_ADMIN_PASSWORD, the first start generates a strong password (24 random
 # letters and digits), makes it the admin's and prints it, framed, in the log
@@ -38,7 +38,6 @@ if [ -z "${KARAF_HA_HAZELCAST_INTERFACE:-}" ]; then
     export KARAF_HA_HAZELCAST_INTERFACE
 fi
 export KARAF_HA_BIND_ADDRESS="${KARAF_HA_BIND_ADDRESS:-0.0.0.0}"
-export JAVA_MAX_MEM="${JAVA_MAX_MEM:-384m}"
 
 generated=""
 if [ -z "${KARAF_HA_ADMIN_PASSWORD:-}" ] && ! grep -q '^[^#].*_g_:admingroup' etc/users.properties 2>/dev/null; then
