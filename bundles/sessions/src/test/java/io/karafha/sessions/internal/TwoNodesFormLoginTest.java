@@ -46,6 +46,8 @@ public class TwoNodesFormLoginTest {
     private static HazelcastInstance hazelcast;
     private static Server karaf1;
     private static Server karaf2;
+    /** Knows alice with another password (changed there, or a different realm). */
+    private static Server karaf3;
     private static final List<String> problems = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private String cookie;
@@ -73,6 +75,7 @@ public class TwoNodesFormLoginTest {
         hazelcast = Hazelcast.newHazelcastInstance(config);
         karaf1 = node("karaf1", "secret");
         karaf2 = node("karaf2", "secret");
+        karaf3 = node("karaf3", "changed");
     }
 
     private static Server node(String name, String alicePassword) throws Exception {
@@ -124,7 +127,7 @@ public class TwoNodesFormLoginTest {
 
     @AfterClass
     public static void stop() throws Exception {
-        for (Server s : new Server[] {karaf1, karaf2}) {
+        for (Server s : new Server[] {karaf1, karaf2, karaf3}) {
             if (s != null) {
                 s.stop();
             }
@@ -165,6 +168,14 @@ public class TwoNodesFormLoginTest {
         assertEquals("the other node logs alice in again from the session", "200 user alice", page(karaf2, "/whoami"));
         assertEquals("and back", "200 user alice", page(karaf1, "/whoami"));
         assertTrue(problems.toString(), problems.isEmpty());
+    }
+
+    @Test
+    public void aNodeWhereTheLoginNoLongerHoldsShowsTheLoginPage() throws Exception {
+        assertEquals("200 login page", page(karaf1, "/whoami"));
+        send(karaf1, "/j_security_check", "j_username=alice&j_password=secret");
+        assertEquals("200 user alice", page(karaf1, "/whoami"));
+        assertEquals("never a 500", "200 login page", page(karaf3, "/whoami"));
     }
 
     @Test
