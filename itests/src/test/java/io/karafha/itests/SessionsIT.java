@@ -11,8 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.AfterClass;
@@ -70,7 +72,7 @@ public class SessionsIT {
             return answer;
         }
 
-        private static String line(String body, String name) {
+        static String line(String body, String name) {
             for (String l : body.split("\n")) {
                 if (l.startsWith(name + ": ")) {
                     return l.substring(name.length() + 2).trim();
@@ -238,6 +240,121 @@ public class SessionsIT {
         cluster.karafHa(60, "kill", "karaf1");
         continuesOn(c, "karaf2", 4, 6);
         System.out.println("a session made while karaf2 was down: counts 1-3 on karaf1, 4-6 on karaf2 after its rejoin and karaf1's kill -9");
+    }
+
+    /** A browser for the demo's /secure: keeps the JSESSIONID cookie, follows no redirect by itself. */
+    static final class Browser {
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String cookie;
+
+        HttpResponse<String> get(String path) throws IOException, InterruptedException {
+            return send(request(path).GET());
+        }
+
+        HttpResponse<String> postForm(String path, String form) throws IOException, InterruptedException {
+            return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)));
+        }
+
+        private HttpRequest.Builder request(String path) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + LocalCluster.httpPort("balancer") + path))
+                    .timeout(Duration.ofSeconds(15));
+            if (cookie != null) {
+                b.header("Cookie", "JSESSIONID=" + cookie);
+            }
+            return b;
+        }
+
+        private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            for (String sc : r.headers().allValues("Set-Cookie")) {
+                if (sc.startsWith("JSESSIONID=")) {
+                    cookie = sc.substring("JSESSIONID=".length()).split(";", 2)[0];
+                }
+            }
+            return r;
+        }
+
+        /** After a 302, GETs its Location's path (through the balancer), as a browser does. */
+        HttpResponse<String> follow(HttpResponse<String> r) throws IOException, InterruptedException {
+            if (r.statusCode() != 302 && r.statusCode() != 303) {
+                return r;
+            }
+            Optional<String> location = r.headers().firstValue("Location");
+            assertTrue("a redirect has a Location: " + r.headers().map(), location.isPresent());
+            URI to = URI.create(r.uri().resolve(location.get()).toString());
+            return get(to.getRawPath() + (to.getRawQuery() == null ? "" : "?" + to.getRawQuery()));
+        }
+
+        /** "user node count" of the demo's who-am-I page, or what came instead. */
+        static String whoAmI(HttpResponse<String> r) {
+            if (r.statusCode() != 200) {
+                return "status " + r.statusCode();
+            }
+            if (r.body().contains("login: required")) {
+                return "login page";
+            }
+            return Client.line(r.body(), "user") + " " + Client.line(r.body(), "node") + " " + Client.line(r.body(), "count");
+        }
+    }
+
+    /** A user of Karaf's realm "karaf" with the demo's role, on a backend, as an operator adds one (etc/users.properties). */
+    private static void addDemoUser(String node, String user, String password) throws IOException {
+        Path users = cluster.home().resolve(node + "/etc/users.properties");
+        Files.writeString(users, "\n" + user + " = " + password + ",demo\n", StandardOpenOption.APPEND);
+    }
+
+    /** FORM login through the balancer: the login page, the POST to j_security_check; returns the page after it. */
+    private static HttpResponse<String> logIn(Browser b, String user, String password) throws Exception {
+        HttpResponse<String> first = b.get("/secure/whoami");
+        assertEquals("an anonymous visit of /secure/whoami shows the login form: " + first.body(), "login page", Browser.whoAmI(b.follow(first)));
+        HttpResponse<String> posted = b.postForm("/secure/j_security_check", "j_username=" + user + "&j_password=" + password);
+        assertTrue("j_security_check never answers a 5xx: " + posted.statusCode() + " " + posted.body(), posted.statusCode() < 500);
+        return b.follow(posted);
+    }
+
+    @Test(timeout = 400_000)
+    public void g_aFormLoginThroughTheBalancerStaysLoggedInAcrossTheKillOfItsNode() throws Exception {
+        // f_ left karaf1 killed; both backends again (policy round-robin since d_)
+        cluster.karafHa(300, "start", "karaf1");
+        awaitServes("karaf1");
+        String password = "pw" + Long.toString(System.nanoTime(), 36);
+        addDemoUser("karaf1", "demo-alice", password);
+        addDemoUser("karaf2", "demo-alice", password);
+        long deadline = System.currentTimeMillis() + 60_000;
+        String seen = "";
+        while (!seen.equals("login page") && System.currentTimeMillis() < deadline) {
+            Browser probe = new Browser();
+            seen = Browser.whoAmI(probe.follow(probe.get("/secure/whoami")));
+            Thread.sleep(seen.equals("login page") ? 0 : 500);
+        }
+        assertEquals("/secure is routed and shows its login form", "login page", seen);
+
+        // a wrong password: the form's error page, never a 500, and still not logged in
+        Browser wrong = new Browser();
+        HttpResponse<String> failed = logIn(wrong, "demo-alice", password + "x");
+        assertEquals("a wrong password shows the form's error page: " + failed.body(), 200, failed.statusCode());
+        assertTrue("the error page says the login failed: " + failed.body(), failed.body().contains("login: failed"));
+        assertEquals("still not logged in", "login page", Browser.whoAmI(wrong.follow(wrong.get("/secure/whoami"))));
+
+        Browser alice = new Browser();
+        String afterLogin = Browser.whoAmI(logIn(alice, "demo-alice", password));
+        assertTrue("the login goes on to the protected page: " + afterLogin, afterLogin.matches("demo-alice karaf[12] 1"));
+        String owner = afterLogin.split(" ")[1];
+        assertEquals("demo-alice " + owner + " 2", Browser.whoAmI(alice.get("/secure/whoami")));
+
+        cluster.karafHa(60, "kill", owner);
+        long t0 = System.nanoTime();
+        String afterKill = Browser.whoAmI(alice.get("/secure/whoami"));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals("still logged in, on the other node, no login page", "demo-alice " + other(owner) + " 3", afterKill);
+        assertEquals("demo-alice " + other(owner) + " 4", Browser.whoAmI(alice.get("/secure/whoami")));
+        System.out.printf("FORM login of demo-alice on %s: after kill -9 of %s, the next authenticated 200 came from %s in %d ms%n",
+                owner, owner, other(owner), ms);
+
+        // logging out ends the login everywhere
+        assertEquals(200, alice.get("/secure/logout").statusCode());
+        assertEquals("logged out", "login page", Browser.whoAmI(alice.follow(alice.get("/secure/whoami"))));
     }
 
     /** Waits until a new client's /session is answered by the node (round-robin spreads them). */

@@ -44,6 +44,13 @@ public final class AttributeLog implements SessionCodec.AttributeProblems {
         }
     }
 
+    @Override
+    public void loginNotRestored(String context, String sessionId, String attribute, String method) {
+        LOG.info("The {} login of session {} (web context {}) does not hold on this node: the realm here did not accept "
+                + "the user's name and password again (user unknown or password different on this node?); "
+                + "the user is asked to log in again", method, SessionIds.abbreviate(sessionId), context);
+    }
+
     /** @return "bundle <symbolic name> (class <value class>)" when the value's class comes from a bundle */
     static String application(Object value) {
         if (value == null) {

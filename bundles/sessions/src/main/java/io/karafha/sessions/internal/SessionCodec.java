@@ -19,7 +19,8 @@ import org.eclipse.jetty.util.ClassLoadingObjectInputStream;
  * Each attribute is serialized on its own: one that cannot be serialized (or, on the reading node,
  * deserialized) is left out and reported to the {@link AttributeProblems}; the others and the session
  * itself are kept. Attribute values are read back with the thread's context class loader, which Jetty
- * sets to the web context's while it loads a session.
+ * sets to the web context's while it loads a session. A container login that does not hold on the
+ * reading node is left out too ({@link Logins}).
  */
 public final class SessionCodec {
 
@@ -30,6 +31,10 @@ public final class SessionCodec {
         void notWritten(String contextPath, String sessionId, String attribute, Object value, Exception cause);
 
         void notRead(String contextPath, String sessionId, String attribute, Exception cause);
+
+        /** A container login (e.g. FORM) that this node's realm did not accept again; the user logs in anew. */
+        default void loginNotRestored(String contextPath, String sessionId, String attribute, String method) {
+        }
     }
 
     private final AttributeProblems problems;
@@ -73,7 +78,12 @@ public final class SessionCodec {
                 byte[] value = new byte[in.readInt()];
                 in.readFully(value);
                 try {
-                    d.setAttribute(name, deserialize(value));
+                    Object v = deserialize(value);
+                    if (Logins.holds(v)) {
+                        d.setAttribute(name, v);
+                    } else {
+                        problems.loginNotRestored(contextPath, d.getId(), name, Logins.method(v));
+                    }
                 } catch (IOException | ClassNotFoundException | RuntimeException e) {
                     problems.notRead(contextPath, d.getId(), name, e);
                 }
