@@ -114,8 +114,21 @@ public class FeatureSyncIT {
         assertFalse("karaf2 keeps the uninstall", installed("karaf2", "ha-cxf-demo"));
     }
 
+    @Test(timeout = 120_000)
+    public void d_aBundleInstalledAsCellarDocumentsReachesBothBackends() throws Exception {
+        // Cellar's way for the group: cluster:bundle-install -s <group> <url> on any member
+        run("karaf1", "cluster:bundle-install -s web mvn:com.google.code.gson/gson/2.10.1");
+        long cluster = await("both backends have com.google.gson active", () -> active("karaf1", "com.google.gson") && active("karaf2", "com.google.gson"));
+        // Cellar's other way: a plain bundle:install on a backend, its bundle listener on
+        run("karaf2", "bundle:install -s mvn:commons-io/commons-io/2.11.0");
+        long local = await("karaf1 has commons-io active", () -> active("karaf1", "org.apache.commons.commons-io"));
+        figures.add("cluster:bundle-install -s web on karaf1: active on both " + cluster + " ms; bundle:install -s on karaf2: active on karaf1 " + local + " ms");
+        assertTrue("karaf2 keeps its bundle", active("karaf2", "org.apache.commons.commons-io"));
+        assertFalse("the balancer gets no bundle", active("balancer", "com.google.gson"));
+    }
+
     @Test(timeout = 60_000)
-    public void d_noBackendRefreshedCellarOrTheKitsOwnBundles() throws Exception {
+    public void e_noBackendRefreshedCellarOrTheKitsOwnBundles() throws Exception {
         for (String node : List.of("karaf1", "karaf2")) {
             assertEquals(node + ": Cellar's, Hazelcast's and the kit's bundles (id, state) and the ClusterManager service id",
                     infraBefore.get(node), infrastructure(node));
@@ -151,6 +164,17 @@ public class FeatureSyncIT {
         assertEquals(node + "> " + command + ":\n" + result[1] + cluster.logTails(), "0", result[0]);
         assertFalse(node + "> " + command + ":\n" + result[1], result[1].contains("Error executing command"));
         return result[1];
+    }
+
+    /** bundle:list -s shows the symbolic name Active. */
+    private static boolean active(String node, String symbolicName) throws Exception {
+        for (String line : run(node, "bundle:list -s").split("\n")) {
+            Matcher m = BUNDLE.matcher(line);
+            if (m.matches() && m.group(3).equals(symbolicName)) {
+                return m.group(2).equals("Active");
+            }
+        }
+        return false;
     }
 
     private static boolean installed(String node, String feature) throws Exception {
