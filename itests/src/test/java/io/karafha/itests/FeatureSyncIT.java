@@ -85,14 +85,14 @@ public class FeatureSyncIT {
     public void b_aRepositoryAddedAndAFeatureUpgradedOnTheOtherBackendReachKaraf1() throws Exception {
         String uri = probeRepo.toUri().toString();
         run("karaf2", "feature:repo-add " + uri);
-        long repo = await("karaf1 lists the repository " + uri, () -> run("karaf1", "feature:repo-list -u").contains(uri));
+        long repo = await("karaf1 lists the repository " + uri, () -> run("karaf1", "feature:repo-list").contains(uri));
         run("karaf2", "feature:install sync-probe/1.0.0");
         long install = await("karaf1 has sync-probe 1.0.0", () -> installedVersions("karaf1", "sync-probe").equals(List.of("1.0.0")));
         run("karaf2", "feature:install -u sync-probe/1.1.0");
         long upgrade = await("karaf1 has sync-probe 1.1.0 only", () -> installedVersions("karaf1", "sync-probe").equals(List.of("1.1.0")));
         figures.add("on karaf2 -> karaf1: repo-add " + repo + " ms, install " + install + " ms, upgrade (feature:install -u) " + upgrade + " ms");
         assertEquals("karaf2 keeps the upgrade", List.of("1.1.0"), installedVersions("karaf2", "sync-probe"));
-        assertFalse("the balancer gets no repository", run("balancer", "feature:repo-list -u").contains(uri));
+        assertFalse("the balancer gets no repository", run("balancer", "feature:repo-list").contains(uri));
     }
 
     @Test(timeout = 120_000)
@@ -106,7 +106,7 @@ public class FeatureSyncIT {
         run("karaf1", "feature:uninstall sync-probe/1.1.0");
         long probe = await("karaf2 no longer has sync-probe", () -> installedVersions("karaf2", "sync-probe").isEmpty());
         run("karaf1", "feature:repo-remove " + uri);
-        long repo = await("karaf2 no longer lists the repository", () -> !run("karaf2", "feature:repo-list -u").contains(uri));
+        long repo = await("karaf2 no longer lists the repository", () -> !run("karaf2", "feature:repo-list").contains(uri));
         figures.add("on karaf1 -> karaf2: uninstall ha-cxf-demo " + gone + " ms (not served " + unserved + " ms), uninstall sync-probe "
                 + probe + " ms, repo-remove " + repo + " ms");
         Thread.sleep(3000);
