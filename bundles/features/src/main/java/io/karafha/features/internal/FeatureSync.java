@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Switches are the role table's: {@code feature.listener} and {@code producer} (publish local
  * changes), {@code handler.org.apache.karaf.cellar.features.FeaturesEventHandler} (apply cluster
- * changes); the group's {@code <group>.feature.whitelist/blacklist.inbound/outbound} lists of
+ * changes); the group's {@code <group>.features.whitelist/blacklist.inbound/outbound} lists of
  * {@code etc/org.apache.karaf.cellar.groups.cfg} filter feature names, {@code <group>.feature.sync =
  * disabled} turns a group off. The component starts once Karaf's boot features are installed.
  */
@@ -63,7 +63,12 @@ import org.slf4j.LoggerFactory;
 public class FeatureSync extends CellarSupport implements FeaturesListener, EventHandler<FeatureSyncEvent> {
 
     static final String MAP_PREFIX = "io.karafha.features.";
-    static final String CATEGORY = "feature";
+    /**
+     * The list category: {@code <group>.features.whitelist/blacklist.inbound/outbound}. Cellar 4.2.1's own
+     * {@code <group>.feature.*} lists are left to its bundle sync, which skips the bundles of a feature
+     * they block: the kit blocks every feature there, so a feature's bundles travel only with the feature.
+     */
+    static final String CATEGORY = "features";
     static final String HANDLER_FLAG = "handler.org.apache.karaf.cellar.features.FeaturesEventHandler";
     static final String STATE_FILE = "feature-sync.properties";
     /** When to look at the local features after a feature event: Karaf saves its requirements at the end of a deployment. */
