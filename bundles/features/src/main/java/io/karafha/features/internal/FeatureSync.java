@@ -110,7 +110,7 @@ public class FeatureSync extends CellarSupport implements FeaturesListener, Even
         setConfigurationAdmin(configAdmin);
         File file = context.getDataFile(STATE_FILE);
         state = new SyncState(file == null ? null : file.toPath());
-        local = new LocalFeatures(featuresService);
+        local = new LocalFeatures(featuresService, context);
         worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "karaf-ha-feature-sync"));
         worker.execute(this::join);
         lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {

@@ -2,6 +2,7 @@ package io.karafha.features.internal;
 
 import java.net.URI;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -9,6 +10,9 @@ import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.features.FeaturesService.Option;
 import org.apache.karaf.features.Repository;
+import org.osgi.framework.BundleContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's features as the synchroniser sees them, through Karaf's FeaturesService: the features a
@@ -23,11 +27,14 @@ import org.apache.karaf.features.Repository;
 class LocalFeatures {
 
     static final EnumSet<Option> NO_REFRESH = EnumSet.of(Option.NoAutoRefreshBundles);
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFeatures.class);
 
     private final FeaturesService features;
+    private final BundleContext context;
 
-    LocalFeatures(FeaturesService features) {
+    LocalFeatures(FeaturesService features, BundleContext context) {
         this.features = features;
+        this.context = context;
     }
 
     /** Feature keys of the features required on this node (installed by a user or as a boot feature). */
@@ -63,6 +70,13 @@ class LocalFeatures {
             }
         } else if (installed) {
             features.installFeature(SyncKey.name(key), SyncKey.version(key), NO_REFRESH);
+            if (context != null) {
+                List<String> started = UnstartedBundles.start(features, context, SyncKey.name(key), SyncKey.version(key));
+                if (!started.isEmpty()) {
+                    LOG.warn("Feature {}/{}: bundles installed before it outside features (Cellar's bundle sync) were left unstarted by Karaf: started {}",
+                            SyncKey.name(key), SyncKey.version(key), started);
+                }
+            }
         } else {
             features.uninstallFeature(SyncKey.name(key), SyncKey.version(key), NO_REFRESH);
         }

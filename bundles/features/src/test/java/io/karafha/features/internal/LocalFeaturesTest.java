@@ -49,7 +49,7 @@ public class LocalFeaturesTest {
 
     @Test
     public void requiredFeaturesAndRepositoriesAreKeys() throws Exception {
-        LocalFeatures local = new LocalFeatures(features());
+        LocalFeatures local = new LocalFeatures(features(), null);
         assertEquals(Set.of("feature:ha-demo/1.0.0.SNAPSHOT", "feature:ssh/4.4.10"), local.requiredFeatures());
         assertEquals(Set.of("repository:mvn:io.karafha/karaf-ha-features/1.0.0-SNAPSHOT/xml/features"), local.requiredRepositories());
         assertTrue(local.has("feature:ssh/4.4.10"));
@@ -59,7 +59,7 @@ public class LocalFeaturesTest {
 
     @Test
     public void featuresAreAppliedWithoutRefreshingInstalledBundles() throws Exception {
-        LocalFeatures local = new LocalFeatures(features());
+        LocalFeatures local = new LocalFeatures(features(), null);
         local.apply("feature:ha-cxf-demo/1.0.0.SNAPSHOT", true);
         local.apply("feature:ha-demo/1.0.0.SNAPSHOT", false);
         EnumSet<Option> noRefresh = EnumSet.of(Option.NoAutoRefreshBundles);
@@ -69,7 +69,7 @@ public class LocalFeaturesTest {
 
     @Test
     public void repositoriesAreAddedAndRemovedWithoutTheirFeatures() throws Exception {
-        LocalFeatures local = new LocalFeatures(features());
+        LocalFeatures local = new LocalFeatures(features(), null);
         local.apply("repository:file:/tmp/probe.xml", true);
         local.apply("repository:file:/tmp/probe.xml", false);
         assertEquals(List.of("addRepository[file:/tmp/probe.xml, false]", "removeRepository[file:/tmp/probe.xml, false]"), calls);
