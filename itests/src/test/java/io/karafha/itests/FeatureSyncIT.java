@@ -26,7 +26,8 @@ import org.junit.runners.MethodSorters;
  * Feature sync as a user relies on it, on the three real nodes of ./karaf-ha up: a feature installed,
  * upgraded or uninstalled on ONE backend, and a features repository added or removed there, reaches the
  * other backend within a bound; the node that made the change keeps it; neither backend refreshes
- * Cellar's or the kit's own bundles along the way; the balancer gets none of it. Takes about 3 minutes.
+ * Cellar's or the kit's own bundles along the way; the balancer gets none of it; a backend that was down
+ * catches up when it starts again. Takes about 3 minutes.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class FeatureSyncIT {
@@ -142,6 +143,20 @@ public class FeatureSyncIT {
             }
             assertEquals(node + " refreshed no Cellar, Hazelcast or kit bundle: " + refreshes, 0, refreshes.size());
         }
+    }
+
+    @Test(timeout = 300_000)
+    public void f_aFeatureInstalledWhileTheOtherBackendWasDownIsThereWhenItComesBack() throws Exception {
+        cluster.karafHa(120, "stop", "karaf2");
+        run("karaf1", "feature:install ha-cxf-demo");
+        long start = System.currentTimeMillis();
+        cluster.karafHa(300, "start", "karaf2");
+        long started = System.currentTimeMillis() - start;
+        long listed = await("karaf2 lists ha-cxf-demo after its restart", () -> installed("karaf2", "ha-cxf-demo"));
+        long serving = await("karaf2 serves /cxf/Foo?wsdl after its restart", () -> cluster.get("karaf2", "/cxf/Foo?wsdl").startsWith("200\n"));
+        figures.add("ha-cxf-demo installed on karaf1 while karaf2 was down: karaf2 started in " + started + " ms, lists it "
+                + listed + " ms and serves it " + serving + " ms later");
+        assertTrue("karaf1 keeps ha-cxf-demo", installed("karaf1", "ha-cxf-demo"));
     }
 
     /** Bundle id, state and name of Cellar's, Hazelcast's and the kit's bundles, and the ClusterManager's service id. */
