@@ -54,7 +54,7 @@ public class BackendFeaturesIT extends StockKarafSupport {
         install("ha-backend", "ha-demo");
 
         for (String bsn : new String[] {"org.apache.karaf.cellar.core", "org.apache.karaf.cellar.hazelcast",
-                "org.apache.karaf.cellar.bundle", "org.apache.karaf.cellar.features", "io.karafha.config",
+                "org.apache.karaf.cellar.bundle", "io.karafha.features", "io.karafha.config",
                 "org.apache.karaf.cellar.shell", "io.karafha.node", "io.karafha.demo"}) {
             Bundle b = bundle(bsn);
             assertNotNull(bsn + " is installed", b);

@@ -41,7 +41,7 @@ public class CxfFailoverIT {
     @BeforeClass
     public static void up() throws Exception {
         cluster.startFresh();
-        // the backends publish Foo: installed on karaf1, carried to karaf2 by the web group's feature sync
+        // the backends publish Foo: installed on karaf1 only, carried to karaf2 by the web group's feature sync
         cluster.installOnBackends("ha-cxf-demo", "/cxf/Foo?wsdl");
         install("balancer", "ha-cxf-demo-client");
         List<String> endpoints = awaitEndpoints(2, 120_000);
@@ -55,20 +55,9 @@ public class CxfFailoverIT {
         cluster.karafHa(120, "down");
     }
 
-    /**
-     * feature:install on a node. On a backend (Cellar feature listener on) Cellar 4.2.1's
-     * LocalFeaturesListener fails after the install with ClassNotFoundException FeatureState (it reads
-     * the cluster map on the features thread); the feature is installed all the same, as checked here.
-     */
+    /** feature:install on a node; it must exit 0 and list the feature installed. */
     private static void install(String node, String feature) throws Exception {
-        try {
-            shell(node, "feature:install " + feature, 300);
-        } catch (AssertionError e) {
-            if (!String.valueOf(e.getMessage()).contains("ClassNotFoundException: org.apache.karaf.cellar.features.FeatureState")) {
-                throw e;
-            }
-            System.out.println(node + ": feature:install " + feature + " reported Cellar's FeatureState ClassNotFoundException");
-        }
+        shell(node, "feature:install " + feature, 300);
         String installed = shell(node, "feature:list -i", 60);
         assertTrue(node + " has " + feature + ":\n" + installed, installed.matches("(?s).*\\b" + feature + "\\s.*"));
     }
