@@ -147,17 +147,15 @@ public class BalancerWebSocketIT {
             assertEquals(master + ": through " + i, b.ask("through " + i));
             b.abort();
         }
-        Echo one = Echo.open(BALANCER);
-        for (int i = 0; i < 50; i++) {
-            assertEquals(master + ": m" + i, one.ask("m" + i));
-        }
-        one.ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
-        assertTrue(one.closed.get(5, TimeUnit.SECONDS), one.closed.get().startsWith("close 1000"));
+        List<Long> echoDirect = echoes(LocalCluster.httpPort(master), master, "d");
+        List<Long> echoBalanced = echoes(BALANCER, master, "b");
         Collections.sort(direct);
         Collections.sort(balanced);
         System.out.printf("WebSocket handshake (connect + 101), 10 each: direct to %s median %.1f ms max %.1f ms, "
-                        + "through the balancer median %.1f ms max %.1f ms; 50 echoes on one WebSocket all by %s%n",
-                master, direct.get(5) / 1000.0, direct.get(9) / 1000.0, balanced.get(5) / 1000.0, balanced.get(9) / 1000.0, master);
+                        + "through the balancer median %.1f ms max %.1f ms; echo round trip, 50 on one WebSocket each, all by %s: "
+                        + "direct median %.2f ms max %.2f ms, through the balancer median %.2f ms max %.2f ms%n",
+                master, direct.get(5) / 1000.0, direct.get(9) / 1000.0, balanced.get(5) / 1000.0, balanced.get(9) / 1000.0, master,
+                echoDirect.get(25) / 1000.0, echoDirect.get(49) / 1000.0, echoBalanced.get(25) / 1000.0, echoBalanced.get(49) / 1000.0);
 
         try (Socket s = new Socket("127.0.0.1", BALANCER)) {
             s.setSoTimeout(5000);
@@ -208,6 +206,22 @@ public class BalancerWebSocketIT {
                         + "the kill began; reconnect answered by %s %d ms after the kill, %d failed reconnects %s%n",
                 master, killed - killStart, end, closeMs, follower, reconnectedMs, failures, errors);
         assertEquals("reconnects that failed: " + errors, 0, failures);
+    }
+
+    /** 50 echoes on one WebSocket, each answered by {@code node}, then a normal close: the sorted round trips in µs. */
+    private static List<Long> echoes(int port, String node, String tag) throws Exception {
+        Echo one = Echo.open(port);
+        List<Long> rtt = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            long t0 = System.nanoTime();
+            String answer = one.ask(tag + i);
+            rtt.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0));
+            assertEquals(node + ": " + tag + i, answer);
+        }
+        one.ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        assertTrue(one.closed.get(5, TimeUnit.SECONDS), one.closed.get().startsWith("close 1000"));
+        Collections.sort(rtt);
+        return rtt;
     }
 
     private static String statusLine(InputStream in) throws IOException {
