@@ -30,6 +30,7 @@ public final class BalancerSettings {
     public static final String UNAVAILABLE_WAIT_MS = "unavailable.wait.ms";
     public static final String UNAVAILABLE_MAX_WAITING = "unavailable.max.waiting";
     public static final String PRESERVE_HOST = "preserve.host";
+    public static final String WEBSOCKET_IDLE_TIMEOUT_MS = "websocket.idle.timeout.ms";
     public static final String TRUSTED_PROXIES = "trusted.proxies";
 
     /** Default of {@value #EXCEPTIONS}: connection and I/O failures plus timeouts. */
@@ -54,6 +55,7 @@ public final class BalancerSettings {
     private final long unavailableWaitMs;
     private final int unavailableMaxWaiting;
     private final boolean preserveHost;
+    private final long websocketIdleTimeoutMs;
     private final List<String> trustedProxies;
 
     private BalancerSettings(SettingsReader r) {
@@ -78,6 +80,7 @@ public final class BalancerSettings {
         unavailableWaitMs = r.number(UNAVAILABLE_WAIT_MS, 5_000, 0, 600_000);
         unavailableMaxWaiting = (int) r.number(UNAVAILABLE_MAX_WAITING, 256, 0, 100_000);
         preserveHost = r.bool(PRESERVE_HOST, true);
+        websocketIdleTimeoutMs = r.number(WEBSOCKET_IDLE_TIMEOUT_MS, 300_000, 1000, 86_400_000);
         trustedProxies = SettingsRules.addresses(TRUSTED_PROXIES, r.list(TRUSTED_PROXIES, "", ","));
     }
 
@@ -126,6 +129,9 @@ public final class BalancerSettings {
     public int getUnavailableMaxWaiting() { return unavailableMaxWaiting; }
     /** @return whether the client's Host header reaches the backend (else the backend's address is sent) */
     public boolean isPreserveHost() { return preserveHost; }
+
+    /** @return how long an open WebSocket may carry no byte in either direction before the balancer closes it */
+    public long getWebsocketIdleTimeoutMs() { return websocketIdleTimeoutMs; }
     /** @return IP addresses whose X-Forwarded-* / Forwarded headers a backend honours; empty: the cluster's balancers */
     public List<String> getTrustedProxies() { return trustedProxies; }
 
@@ -174,6 +180,7 @@ public final class BalancerSettings {
         m.put(UNAVAILABLE_WAIT_MS, unavailableWaitMs);
         m.put(UNAVAILABLE_MAX_WAITING, unavailableMaxWaiting);
         m.put(PRESERVE_HOST, preserveHost);
+        m.put(WEBSOCKET_IDLE_TIMEOUT_MS, websocketIdleTimeoutMs);
         m.put(TRUSTED_PROXIES, String.join(",", trustedProxies));
         return Collections.unmodifiableMap(m);
     }

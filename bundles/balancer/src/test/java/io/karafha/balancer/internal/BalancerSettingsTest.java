@@ -177,7 +177,7 @@ public class BalancerSettingsTest {
         assertEquals(s, BalancerSettings.parse(s.toMap()));
         assertEquals(s.toMap(), BalancerSettings.parse(s.toMap()).toMap());
         assertEquals(BalancerSettings.defaults(), BalancerSettings.parse(BalancerSettings.defaults().toMap()));
-        assertEquals(18, s.toMap().size());
+        assertEquals(19, s.toMap().size());
         String text = s.toString();
         for (String key : s.toMap().keySet()) {
             assertTrue(text, text.contains(key + "="));
@@ -198,5 +198,8 @@ public class BalancerSettingsTest {
         assertRejected("trusted.proxies", "balancer.example.com", "balancer.example.com");
         assertRejected("trusted.proxies", "10.0.0.0/8", "10.0.0.0/8");
         assertRejected("preserve.host", "maybe", "maybe");
+        assertEquals(300_000, d.getWebsocketIdleTimeoutMs());
+        assertEquals(60_000, BalancerSettings.parse(config("websocket.idle.timeout.ms", "60000")).getWebsocketIdleTimeoutMs());
+        assertRejected("websocket.idle.timeout.ms", "10", "10");
     }
 }

@@ -79,6 +79,9 @@ public @interface BalancerConfig {
     @AttributeDefinition(name = "preserve.host", description = "The client's Host header reaches the backend (as nginx proxy_set_header Host, httpd ProxyPreserveHost On); false: the backend's host:port is sent.")
     boolean preserve_host() default true;
 
+    @AttributeDefinition(name = "websocket.idle.timeout.ms", description = "An open WebSocket through the balancer that carries no byte in either direction this long (ms) is closed (1000..86400000).")
+    long websocket_idle_timeout_ms() default 300000;
+
     @AttributeDefinition(name = "trusted.proxies", description = "On a backend: IP addresses whose X-Forwarded-*/Forwarded headers are honoured (comma-separated). Empty: the addresses of the cluster's balancers. From any other address those headers are ignored.")
     String trusted_proxies() default "";
 }

@@ -201,6 +201,11 @@ public class ProxyManager implements RegistryListener {
         return new TreeMap<>(proxies.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().table)));
     }
 
+    /** @return the WebSockets through this balancer */
+    public io.karafha.balancer.internal.proxy.WebSocketCounters websockets() {
+        return engine.websockets();
+    }
+
     /** @return the request counters per path and endpoint */
     public RouteCounters counters() {
         return counters;

@@ -31,6 +31,7 @@ public class RoutesCommand implements Action {
                 System.out.println("Draining (stopping; their endpoints get no new request): " + String.join(", ", draining));
             }
             printRoutes(ops.routes());
+            System.out.println("WebSockets: " + ops.websockets());
         } else {
             printPublished(ops.published());
         }

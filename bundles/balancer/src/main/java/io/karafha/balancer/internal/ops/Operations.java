@@ -83,6 +83,11 @@ public class Operations {
         return name(registry.localNodeId(), registry.nodeNames()) + " (" + registry.localNodeId() + ")";
     }
 
+    /** @return one line on the WebSockets through this balancer since it started */
+    public String websockets() {
+        return proxies.websockets().toString();
+    }
+
     /** @return every route this node proxies, endpoints in local order (empty on a backend) */
     public List<RouteView> routes() {
         long now = System.currentTimeMillis();

@@ -90,14 +90,22 @@ final class Attempt {
         out.getHeaders().clear(); // drop HttpClient defaults (User-Agent, Accept-Encoding)
         Set<String> tokens = HopByHopHeaders.connectionTokens(list(req, "Connection"));
         for (String name : Collections.list(req.getHeaderNames())) {
-            if (HopByHopHeaders.isExcluded(name, tokens) || NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))
-                    || RouteHeaders.isOwn(name) || ForwardedHeaders.isClientForwarded(name)) {
+            if (!isEndToEnd(name, tokens)) {
                 continue;
             }
             for (String value : Collections.list(req.getHeaders(name))) {
                 out.header(name, value);
             }
         }
+    }
+
+    /**
+     * @param tokens the client's {@code Connection} tokens
+     * @return true for a client header the balancer passes on as it is
+     */
+    static boolean isEndToEnd(String name, Set<String> tokens) {
+        return !(HopByHopHeaders.isExcluded(name, tokens) || NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))
+                || RouteHeaders.isOwn(name) || ForwardedHeaders.isClientForwarded(name));
     }
 
     private static List<String> list(HttpServletRequest req, String name) {

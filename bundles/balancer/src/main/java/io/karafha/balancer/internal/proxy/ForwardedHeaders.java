@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BiConsumer;
 import javax.servlet.http.HttpServletRequest;
 
 import org.eclipse.jetty.client.api.Request;
@@ -25,19 +26,24 @@ final class ForwardedHeaders {
     }
 
     static void add(HttpServletRequest req, Request out, URI backend, boolean preserveHost) {
+        add(req, out::header, backend, preserveHost);
+    }
+
+    /** The same headers, given one by one to {@code out} (name, value). */
+    static void add(HttpServletRequest req, BiConsumer<String, String> out, URI backend, boolean preserveHost) {
         String host = req.getHeader("Host");
         if (preserveHost && host != null && !host.isBlank()) {
-            out.header("Host", host.trim());
+            out.accept("Host", host.trim());
         } else {
-            out.header("Host", backend.getRawAuthority());
+            out.accept("Host", backend.getRawAuthority());
         }
-        out.header("X-Forwarded-For", req.getRemoteAddr());
-        out.header("X-Forwarded-Proto", req.getScheme());
+        out.accept("X-Forwarded-For", req.getRemoteAddr());
+        out.accept("X-Forwarded-Proto", req.getScheme());
         if (host != null && !host.isBlank()) {
-            out.header("X-Forwarded-Host", host.trim());
+            out.accept("X-Forwarded-Host", host.trim());
         }
-        out.header("X-Forwarded-Port", String.valueOf(req.getServerPort()));
-        out.header("Via", append(list(req, "Via"), VIA));
+        out.accept("X-Forwarded-Port", String.valueOf(req.getServerPort()));
+        out.accept("Via", append(list(req, "Via"), VIA));
     }
 
     /** @return true for a request header the balancer drops and sets itself (any X-Forwarded-*, Forwarded) */

@@ -32,7 +32,7 @@ import org.eclipse.jetty.io.QuietException;
  * One client request going through {@link ProxyEngine#forward}: tries the planned endpoints in
  * order, applies the failover rules and relays the chosen answer. Single use, one thread.
  */
-final class Forwarding {
+final class Forwarding implements Exchange {
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final Set<String> IDEMPOTENT_METHODS = Set.of("PUT", "DELETE");
@@ -78,7 +78,8 @@ final class Forwarding {
      *
      * @return true if the client was answered
      */
-    boolean run(List<Endpoint> plan) throws IOException {
+    @Override
+    public boolean run(List<Endpoint> plan) throws IOException {
         if (!bodyRead) {
             long length = req.getContentLengthLong();
             boolean hasBody = length > 0 || (length < 0 && req.getHeader("Transfer-Encoding") != null);
@@ -183,7 +184,8 @@ final class Forwarding {
     }
 
     /** After {@link #run} returned false and no endpoint came in time: 503 with Retry-After. */
-    void unavailable() throws IOException {
+    @Override
+    public void unavailable() throws IOException {
         sendText(503, "No live backend for " + routePath + "\n", true);
         done(503, null);
     }

@@ -77,6 +77,7 @@ public final class ProxyEngine {
     private final Object lifecycle = new Object();
     private final InFlight inFlight = new InFlight();
     private final AtomicInteger waiting = new AtomicInteger();
+    private final WebSocketCounters websockets = new WebSocketCounters();
     private volatile Config config;
     private volatile ClientHandle handle;
     private volatile StickyRouting sticky = StickyRouting.off();
@@ -182,11 +183,25 @@ public final class ProxyEngine {
             events.requestDone(routePath, null, 413, System.nanoTime() - started);
             return;
         }
+        String upgrade = UpgradeRequest.protocols(req);
+        if (upgrade != null && UpgradeRequest.isIgnored(upgrade)) {
+            upgrade = null;
+        }
+        if (upgrade != null && (!UpgradeRequest.isWebSocket(req, upgrade) || WebSocketForwarding.upgradable(req) == null)) {
+            websockets.refused.incrementAndGet();
+            sendText(resp, 400, "Upgrade to '" + upgrade + "' (" + req.getMethod() + ", " + req.getProtocol()
+                    + ") is not supported: the balancer tunnels only WebSocket, a GET over HTTP/1.1\n", -1);
+            events.requestDone(routePath, null, 400, System.nanoTime() - started);
+            return;
+        }
         ClientHandle h = acquire();
         boolean counted = false;
         try {
-            Forwarding forwarding = new Forwarding(s, cfg.classifier(), h.client, clock, req, resp, routePath, table,
-                    events, started, inFlight);
+            Exchange forwarding = upgrade != null
+                    ? new WebSocketForwarding(s, cfg.classifier(), clock, req, resp, routePath, upgrade, table, events,
+                            started, websockets)
+                    : new Forwarding(s, cfg.classifier(), h.client, clock, req, resp, routePath, table, events, started,
+                            inFlight);
             long deadline = started + TimeUnit.MILLISECONDS.toNanos(s.getUnavailableWaitMs());
             while (true) {
                 List<Endpoint> plan = sticky.reorder(table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts()), req, routePath);
@@ -228,6 +243,11 @@ public final class ProxyEngine {
     /** @return the requests this balancer has in flight to each backend node */
     public InFlight inFlight() {
         return inFlight;
+    }
+
+    /** @return the WebSockets through this engine */
+    public WebSocketCounters websockets() {
+        return websockets;
     }
 
     /** @return requests waiting now for a route with no available endpoint */
