@@ -55,11 +55,7 @@ public class BalancerHeadersIT {
     public static void up() throws Exception {
         cluster.startFresh();
         cluster.installOnBackends("ha-cxf-demo", "/cxf/Foo?wsdl");
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (!cluster.get("balancer", "/cxf/Foo?wsdl").startsWith("200\n")) {
-            assertTrue("the balancer does not serve /cxf/Foo?wsdl", System.currentTimeMillis() < deadline);
-            Thread.sleep(1000);
-        }
+        cluster.awaitOnBalancer("/cxf/Foo?wsdl");
     }
 
     @AfterClass

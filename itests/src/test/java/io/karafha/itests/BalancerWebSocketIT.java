@@ -49,21 +49,9 @@ public class BalancerWebSocketIT {
     @BeforeClass
     public static void up() throws Exception {
         cluster.startFresh();
-        for (String node : new String[] {"karaf1", "karaf2"}) {
-            try {
-                cluster.karafHa(300, "shell", node, "feature:install ha-demo-websocket");
-            } catch (AssertionError e) {
-                // Cellar 4.2.1's LocalFeaturesListener error after a successful install (see CxfFailoverIT)
-                if (!String.valueOf(e.getMessage()).contains("FeatureState")) {
-                    throw e;
-                }
-            }
-        }
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (!cluster.get("balancer", "/ws/").startsWith("200\n")) {
-            assertTrue("the balancer does not serve /ws/", System.currentTimeMillis() < deadline);
-            Thread.sleep(1000);
-        }
+        // installed on karaf1; the feature sync carries it to karaf2
+        cluster.installOnBackends("ha-demo-websocket", "/ws/");
+        cluster.awaitOnBalancer("/ws/");
     }
 
     @AfterClass

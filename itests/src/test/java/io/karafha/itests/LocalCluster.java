@@ -241,6 +241,17 @@ public final class LocalCluster {
         }
     }
 
+    /** Waits up to 120 s until the balancer answers 200 for the path (the route reached it). */
+    public void awaitOnBalancer(String path) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!get("balancer", path).startsWith("200\n")) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the balancer does not serve " + path + " after 120 s" + logTails());
+            }
+            Thread.sleep(1000);
+        }
+    }
+
     private boolean installed(String node, String feature) throws IOException, InterruptedException {
         return shellResult(node, "feature:list -i")[1].matches("(?s).*\\b" + java.util.regex.Pattern.quote(feature) + "\\s.*");
     }
