@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 import org.junit.Before;
@@ -103,5 +104,24 @@ public class NodeSetupScriptIT {
         assertEquals(r.output(), 0, r.exit());
         assertEquals("groups = load-balancer, web, extra\n", Files.readString(home.resolve("etc/org.apache.karaf.cellar.node.cfg")));
         assertTrue(Files.readString(home.resolve("etc/custom.system.properties")).contains("karaf.ha.http.port = 8383\n"));
+
+        // a user and a key an operator added stay across restarts; the admin's password is the one given now
+        Files.writeString(home.resolve("etc/users.properties"), "demo = demo-secret,demo\n", StandardOpenOption.APPEND);
+        r = configure(Map.of("KARAF_HA_ROLE", "backend", "KARAF_HA_ADMIN_PASSWORD", "another-long-secret",
+                "KARAF_HA_ADMIN_PUBLIC_KEY", "ecdsa-sha2-nistp256 AAAAE2Vj admin@host"));
+        assertEquals(r.output(), 0, r.exit());
+        Files.writeString(home.resolve("etc/keys.properties"), "ops = AAAAB3Nz,_g_:admingroup\n", StandardOpenOption.APPEND);
+        r = configure(Map.of("KARAF_HA_ROLE", "backend", "KARAF_HA_ADMIN_PASSWORD", "another-long-secret",
+                "KARAF_HA_ADMIN_PUBLIC_KEY", "ecdsa-sha2-nistp256 AAAAE2Vk admin@host"));
+        assertEquals(r.output(), 0, r.exit());
+        users = Files.readString(home.resolve("etc/users.properties"));
+        assertTrue(users, users.contains("demo = demo-secret,demo\n"));
+        assertTrue(users, users.contains("admin = another-long-secret,_g_:admingroup\n"));
+        assertFalse(users, users.contains("a-long-enough-secret"));
+        assertEquals(users, 1, users.split("_g_\\\\:admingroup =", -1).length - 1);
+        String keys = Files.readString(home.resolve("etc/keys.properties"));
+        assertTrue(keys, keys.contains("ops = AAAAB3Nz,_g_:admingroup\n"));
+        assertTrue(keys, keys.contains("admin = AAAAE2Vk,_g_:admingroup\n"));
+        assertFalse(keys, keys.contains("AAAAE2Vj"));
     }
 }
