@@ -4,21 +4,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-
-import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.IMap;
 
 import org.eclipse.jetty.security.ConstraintMapping;
 import org.eclipse.jetty.security.ConstraintSecurityHandler;
@@ -26,7 +16,6 @@ import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.security.UserStore;
 import org.eclipse.jetty.security.authentication.FormAuthenticator;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
 import org.eclipse.jetty.util.security.Constraint;
@@ -43,14 +32,12 @@ import org.junit.Test;
  */
 public class TwoNodesFormLoginTest {
 
-    private static HazelcastInstance hazelcast;
+    private static SessionNodes nodes;
     private static Server karaf1;
     private static Server karaf2;
     /** Knows alice with another password (changed there, or a different realm). */
     private static Server karaf3;
-    private static final List<String> problems = new CopyOnWriteArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String cookie;
+    private final SessionNodes.Browser browser = new SessionNodes.Browser();
 
     /** The login form, its error page and a protected page naming the user. */
     public static final class Pages extends HttpServlet {
@@ -65,45 +52,18 @@ public class TwoNodesFormLoginTest {
 
     @BeforeClass
     public static void start() throws Exception {
-        Config config = new Config("form-login-test");
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.getNetworkConfig().setPort(15751).setPortAutoIncrement(true);
-        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(false);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        hazelcast = Hazelcast.newHazelcastInstance(config);
+        nodes = new SessionNodes("form-login-test", 15751);
         karaf1 = node("karaf1", "secret");
         karaf2 = node("karaf2", "secret");
         karaf3 = node("karaf3", "changed");
     }
 
     private static Server node(String name, String alicePassword) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        IMap<String, byte[]> map = hazelcast.getMap("io.karafha.sessions.login");
-        ReplicationScope scope = ReplicationScope.parse("");
-        server.addBean(new ClusterSessionCacheFactory(scope));
-        server.addBean(new ClusterSessionDataStoreFactory(map, scope, new SessionCodec.AttributeProblems() {
-            @Override
-            public void notWritten(String contextPath, String sessionId, String attribute, Object value, Exception cause) {
-                problems.add(name + " " + attribute + " " + cause);
-            }
-
-            @Override
-            public void notRead(String contextPath, String sessionId, String attribute, Exception cause) {
-                problems.add(name + " read " + attribute + " " + cause);
-            }
-        }));
         // the realm as a server bean found by its name, as etc/jetty.xml adds Karaf's JAAS realm
         UserStore users = new UserStore();
         users.addUser("alice", Credential.getCredential(alicePassword), new String[] {"demo"});
         HashLoginService realm = new HashLoginService("karaf");
         realm.setUserStore(users);
-        server.addBean(realm);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS | ServletContextHandler.SECURITY);
         context.setContextPath("/app");
@@ -117,39 +77,18 @@ public class TwoNodesFormLoginTest {
         mapping.setPathSpec("/*");
         mapping.setConstraint(constraint);
         security.addConstraintMapping(mapping);
-        server.setHandler(context);
-        server.start();
-        assertEquals(name, WorkerName.apply(server, name));
-        context.stop();
-        context.start();
-        return server;
+        return nodes.start(name, "io.karafha.sessions.login", context, realm);
     }
 
     @AfterClass
     public static void stop() throws Exception {
-        for (Server s : new Server[] {karaf1, karaf2, karaf3}) {
-            if (s != null) {
-                s.stop();
-            }
-        }
-        if (hazelcast != null) {
-            hazelcast.shutdown();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
     private HttpResponse<String> send(Server node, String path, String form) throws Exception {
-        int port = ((ServerConnector) node.getConnectors()[0]).getLocalPort();
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/app" + path));
-        if (form != null) {
-            b.header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
-        }
-        if (cookie != null) {
-            b.header("Cookie", "JSESSIONID=" + cookie);
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID="))
-                .forEach(c -> cookie = c.substring("JSESSIONID=".length()).split(";", 2)[0]);
-        return r;
+        return browser.send(node, "/app" + path, form);
     }
 
     private String page(Server node, String path) throws Exception {
@@ -160,14 +99,15 @@ public class TwoNodesFormLoginTest {
     @Test
     public void aFormLoginOnOneNodeIsStillLoggedInOnTheOther() throws Exception {
         assertEquals("200 login page", page(karaf1, "/whoami"));
-        String before = cookie;
+        String before = browser.cookie;
         HttpResponse<String> posted = send(karaf1, "/j_security_check", "j_username=alice&j_password=secret");
         assertTrue("a redirect to the protected page: " + posted.statusCode(), posted.statusCode() == 302 || posted.statusCode() == 303);
-        assertTrue("a new session id at login: " + before + " -> " + cookie, !cookie.equals(before) && cookie.endsWith(".karaf1"));
+        assertTrue("a new session id at login: " + before + " -> " + browser.cookie,
+                !browser.cookie.equals(before) && browser.cookie.endsWith(".karaf1"));
         assertEquals("200 user alice", page(karaf1, "/whoami"));
         assertEquals("the other node logs alice in again from the session", "200 user alice", page(karaf2, "/whoami"));
         assertEquals("and back", "200 user alice", page(karaf1, "/whoami"));
-        assertTrue(problems.toString(), problems.isEmpty());
+        assertTrue(nodes.problems.toString(), nodes.problems.isEmpty());
     }
 
     @Test
