@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -22,12 +23,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
- * Blocking HTTP reverse proxy with failover, one per balancer; thread-safe.
+ * Non-blocking HTTP reverse proxy with failover, one per balancer; thread-safe.
  * <p>
  * Owns one Jetty {@link HttpClient} (pooled keep-alive connections, no redirects, no content
  * decoding, no authentication or 100-continue handling, no cookie store, no User-Agent), so
- * backend answers pass through unchanged. {@link #forward} runs on the servlet thread and
- * implements the Fabric failover rules: endpoints are tried in {@link EndpointTable#plan} order,
+ * backend answers pass through unchanged. {@link #forward} puts the servlet request in async
+ * mode (Servlet 3.1) and returns; HttpClient's callbacks carry the request on (no thread waits
+ * for a backend), implementing the Fabric failover rules: endpoints are tried in {@link EndpointTable#plan} order,
  * failures mark an endpoint DOWN, and a request moves on only if that cannot replay a body a
  * backend may already have processed.
  */
@@ -59,7 +61,10 @@ public final class ProxyEngine {
 
         void release() {
             if (refs.decrementAndGet() == 0) {
-                stopQuietly(client);
+                // the last request may end on one of the client's own threads: stop it from another
+                Thread stopper = new Thread(() -> stopQuietly(client), "karaf-ha-proxy-stop");
+                stopper.setDaemon(true);
+                stopper.start();
             }
         }
     }
@@ -162,13 +167,15 @@ public final class ProxyEngine {
      * <li>Otherwise: the backend's answer passes through (a failure status from the last
      * backend too); an exception gives 502 {@code Bad gateway: <reason>}, or 503 if no attempt
      * ever connected.</li>
-     * <li>If the backend response breaks off after the client response was committed, an
-     * IOException is thrown so the container aborts the client connection.</li>
+     * <li>If the backend response breaks off after the client response was committed, the
+     * client connection is aborted.</li>
      * </ul>
+     * Returns once the request is on its way when the request supports async; otherwise (a
+     * filter without async support in front) waits until the answer has been written.
      *
      * @param routePath the registry path the servlet is mounted at, e.g. {@code /app}
-     * @param listener  callbacks; may be null
-     * @throws IOException           if the client went away, or to abort a broken response
+     * @param listener  callbacks (on servlet and HttpClient threads); may be null
+     * @throws IOException           without async support: the client went away, or to abort a broken response
      * @throws IllegalStateException if the engine is not started
      */
     public void forward(HttpServletRequest req, HttpServletResponse resp, String routePath, EndpointTable table,
@@ -195,21 +202,43 @@ public final class ProxyEngine {
             return;
         }
         ClientHandle h = acquire();
+        if (upgrade != null) {
+            forwardUpgrade(req, resp, routePath, table, events, started, upgrade, h);
+            return;
+        }
+        ClientSide side;
+        try {
+            side = ClientSide.start(req, resp);
+        } catch (RuntimeException e) {
+            h.release();
+            throw e;
+        }
+        Forwarding forwarding = new Forwarding(s, cfg.classifier(), h.client, clock, req, resp, routePath, table,
+                events, started, inFlight, side);
+        Plans plans = new Plans(s, h, req, routePath, table, forwarding, started);
+        side.onEnd(plans::end, h.client.getScheduler());
+        forwarding.guard(plans::next);
+        side.awaitIfBlocking();
+    }
+
+    /**
+     * A WebSocket upgrade: handshaken on a plain socket and tunnelled (see {@link WebSocketForwarding});
+     * the servlet thread carries it as before, with the same bounded wait for an endpoint.
+     */
+    private void forwardUpgrade(HttpServletRequest req, HttpServletResponse resp, String routePath, EndpointTable table,
+                                ProxyListener events, long started, String upgrade, ClientHandle h) throws IOException {
+        Config cfg = config;
+        BalancerSettings s = cfg.settings();
         boolean counted = false;
         try {
-            Exchange forwarding = upgrade != null
-                    ? new WebSocketForwarding(s, cfg.classifier(), clock, req, resp, routePath, upgrade, table, events,
-                            started, websockets)
-                    : new Forwarding(s, cfg.classifier(), h.client, clock, req, resp, routePath, table, events, started,
-                            inFlight);
+            Exchange forwarding = new WebSocketForwarding(s, cfg.classifier(), clock, req, resp, routePath, upgrade, table,
+                    events, started, websockets);
             long deadline = started + TimeUnit.MILLISECONDS.toNanos(s.getUnavailableWaitMs());
             while (true) {
                 List<Endpoint> plan = sticky.reorder(table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts()), req, routePath);
                 if (!plan.isEmpty() && forwarding.run(plan)) {
                     return;
                 }
-                // No endpoint can take the request now (all restarting, draining, down): a short
-                // outage is a wait, bounded in time and in the number of waiting requests.
                 if (!counted) {
                     if (s.getUnavailableWaitMs() == 0 || waiting.incrementAndGet() > s.getUnavailableMaxWaiting()) {
                         if (s.getUnavailableWaitMs() > 0) {
@@ -235,6 +264,78 @@ public final class ProxyEngine {
         } finally {
             if (counted) {
                 waiting.decrementAndGet();
+            }
+            h.release();
+        }
+    }
+
+    /**
+     * The plans one request goes through: the first at once; when no endpoint can take the
+     * request now (all restarting, draining, down), a short outage is a wait, bounded in time and
+     * in the number of waiting requests, with a new plan every {@value #WAIT_POLL_MS} ms.
+     */
+    private final class Plans {
+        private final BalancerSettings s;
+        private final ClientHandle h;
+        private final HttpServletRequest req;
+        private final String routePath;
+        private final EndpointTable table;
+        private final Forwarding forwarding;
+        private final long deadline;
+        private boolean counted;
+
+        Plans(BalancerSettings s, ClientHandle h, HttpServletRequest req, String routePath, EndpointTable table,
+              Forwarding forwarding, long started) {
+            this.s = s;
+            this.h = h;
+            this.req = req;
+            this.routePath = routePath;
+            this.table = table;
+            this.forwarding = forwarding;
+            this.deadline = started + TimeUnit.MILLISECONDS.toNanos(s.getUnavailableWaitMs());
+        }
+
+        void next() {
+            List<Endpoint> plan = sticky.reorder(table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts()),
+                    req, routePath);
+            if (!plan.isEmpty()) {
+                forwarding.run(plan, this::notTaken);
+                return;
+            }
+            notTaken();
+        }
+
+        private void notTaken() {
+            synchronized (this) {
+                if (!counted) {
+                    if (s.getUnavailableWaitMs() == 0 || waiting.incrementAndGet() > s.getUnavailableMaxWaiting()) {
+                        if (s.getUnavailableWaitMs() > 0) {
+                            waiting.decrementAndGet();
+                        }
+                        forwarding.unavailable();
+                        return;
+                    }
+                    counted = true;
+                }
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                forwarding.unavailable();
+                return;
+            }
+            try {
+                h.client.getScheduler().schedule(() -> forwarding.guard(this::next), WAIT_POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                forwarding.unavailable();
+            }
+        }
+
+        /** The exchange ended: no longer waiting, the client may be stopped. */
+        void end() {
+            synchronized (this) {
+                if (counted) {
+                    counted = false;
+                    waiting.decrementAndGet();
+                }
             }
             h.release();
         }

@@ -11,8 +11,10 @@ import io.karafha.balancer.internal.EndpointTable;
 
 /**
  * Servlet adapter for one route: mounted at the route's path (e.g. {@code /app/*}, the same path
- * as on the backends), it hands every request to {@link ProxyEngine#forward}. Blocking, so it
- * needs no async support. An unexpected RuntimeException becomes a 502 if nothing was committed.
+ * as on the backends), it hands every request to {@link ProxyEngine#forward}. Register it with
+ * async support ({@code osgi.http.whiteboard.servlet.asyncSupported=true}) so that no thread waits
+ * for a backend; without it the servlet thread waits. An unexpected RuntimeException becomes a
+ * 502 if nothing was committed.
  */
 public class ProxyServlet extends HttpServlet {
 

@@ -262,7 +262,16 @@ public class ProxyEngineTest {
     }
 
     static Server newServer(int port, HttpServlet servlet, String mapping) throws Exception {
-        QueuedThreadPool pool = new QueuedThreadPool(24, 2);
+        return newServer(port, servlet, mapping, true);
+    }
+
+    /** @param async whether the servlet supports async (the balancer registers its proxy servlets with it) */
+    static Server newServer(int port, HttpServlet servlet, String mapping, boolean async) throws Exception {
+        return newServer(port, servlet, mapping, async, 24);
+    }
+
+    static Server newServer(int port, HttpServlet servlet, String mapping, boolean async, int threads) throws Exception {
+        QueuedThreadPool pool = new QueuedThreadPool(threads, 2);
         pool.setName("test-" + port);
         Server server = new Server(pool);
         ServerConnector connector = new ServerConnector(server, 1, 1);
@@ -271,7 +280,9 @@ public class ProxyEngineTest {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(servlet), mapping);
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(async);
+        context.addServlet(holder, mapping);
         server.setHandler(context);
         server.start();
         return server;
@@ -765,6 +776,84 @@ public class ProxyEngineTest {
             assertEquals("No live backend for /app\n", r.text());
         } finally {
             other.stop();
+        }
+    }
+
+    @Test
+    public void requestsWaitingForABackendHoldNoBalancerThread() throws Exception {
+        int n = 40;
+        CountDownLatch all = new CountDownLatch(n);
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        HttpServlet slow = new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                peak.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+                all.countDown();
+                try {
+                    all.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                concurrent.decrementAndGet();
+                resp.getOutputStream().write("ok".getBytes(StandardCharsets.UTF_8));
+            }
+        };
+        int slowPort = freePort();
+        Server backend = newServer(slowPort, slow, "/*", true, n + 20);
+        EndpointTable slowTable = new EndpointTable();
+        slowTable.update(List.of(Endpoint.of("slow", "http://127.0.0.1:" + slowPort, 1)));
+        // 12 threads: an acceptor, a selector and about ten for requests
+        Server small = newServer(0, new ProxyServlet("/app", () -> slowTable, engine, events), "/app/*", true, 12);
+        try {
+            int port = ((ServerConnector) small.getConnectors()[0]).getLocalPort();
+            List<FutureResponseListener> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Request r = http.newRequest("http://127.0.0.1:" + port + "/app/slow?i=" + i).timeout(15, TimeUnit.SECONDS);
+                FutureResponseListener listener = new FutureResponseListener(r);
+                r.send(listener);
+                replies.add(listener);
+            }
+            for (FutureResponseListener reply : replies) {
+                ContentResponse cr = reply.get(15, TimeUnit.SECONDS);
+                assertEquals(200, cr.getStatus());
+                assertEquals("ok", cr.getContentAsString());
+            }
+            System.out.println("[measure] " + n + " requests through a balancer with 12 threads: " + peak.get()
+                    + " at the backend at once");
+            assertEquals("all requests reached the backend at once, none waited for a balancer thread", n, peak.get());
+        } finally {
+            small.stop();
+            backend.stop();
+        }
+    }
+
+    @Test
+    public void withoutAsyncSupportTheServletThreadWaitsAndEveryRuleStillHolds() throws Exception {
+        Server blocking = newServer(0, new ProxyServlet("/app", () -> table, engine, events), "/app/*", false);
+        try {
+            int port = ((ServerConnector) blocking.getConnectors()[0]).getLocalPort();
+            assertEquals("A", send(port, "GET", "/app/hello", null, false).header("X-Node"));
+            byte[] data = random(1024 * 1024);
+            Reply echoed = send(port, "POST", "/app/echo", data, true);
+            assertEquals(200, echoed.status());
+            assertArrayEquals(data, echoed.content());
+
+            a.mode = Mode.DIE_MIDWAY;
+            try {
+                Reply r = send(port, "GET", "/app/download", null, false);
+                fail("expected an aborted response, got " + r.status() + " with " + r.content().length + " bytes");
+            } catch (ExecutionException expected) {
+                // aborted, as with async support
+            }
+            a.stop();
+            Reply failedOver = send(port, "GET", "/app/hello", null, false);
+            assertEquals(200, failedOver.status());
+            assertEquals("B", failedOver.header("X-Node"));
+        } finally {
+            blocking.stop();
         }
     }
 }
