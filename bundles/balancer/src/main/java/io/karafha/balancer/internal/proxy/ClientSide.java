@@ -26,6 +26,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 final class ClientSide {
 
+    /** For measurements only (bench/tune.sh): {@code -Dkarafha.proxy.blocking=true} makes every request wait on its thread. */
+    static final boolean BLOCKING = Boolean.getBoolean("karafha.proxy.blocking");
+
     /** How long the end waits for backend requests that still read the client body. */
     static final long RELEASE_WAIT_MS = 1000;
 
@@ -50,7 +53,7 @@ final class ClientSide {
     /** Puts the request in async mode when it supports it. */
     static ClientSide start(HttpServletRequest req, HttpServletResponse resp) {
         AsyncContext async = null;
-        if (req.isAsyncSupported()) {
+        if (req.isAsyncSupported() && !BLOCKING) {
             async = req.startAsync(req, resp);
             async.setTimeout(0); // the engine's own timeouts end every exchange
         }

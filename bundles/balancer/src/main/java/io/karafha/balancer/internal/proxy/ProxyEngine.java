@@ -393,11 +393,22 @@ public final class ProxyEngine {
         resp.getOutputStream().write(bytes);
     }
 
+    /**
+     * HttpClient sizing, chosen by measurement (bench/run.sh, docs/benchmarks.md); the system
+     * properties {@code karafha.proxy.selectors}, {@code .threads}, {@code .min.threads} and
+     * {@code .reserved.threads} override them for such measurements.
+     */
+    static final int SELECTORS = Integer.getInteger("karafha.proxy.selectors", 1);
+    static final int MAX_THREADS = Integer.getInteger("karafha.proxy.threads", 200);
+    static final int MIN_THREADS = Integer.getInteger("karafha.proxy.min.threads", 2);
+    static final int RESERVED_THREADS = Integer.getInteger("karafha.proxy.reserved.threads", -1);
+
     private static HttpClient newClient(int connectTimeoutMs) {
-        QueuedThreadPool pool = new QueuedThreadPool(200, 2, 60_000);
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, 60_000);
         pool.setName("karaf-ha-proxy");
         pool.setDaemon(true);
-        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP();
+        pool.setReservedThreads(RESERVED_THREADS);
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(SELECTORS);
         transport.setConnectionPoolFactory(LiveConnectionPool.factory(MAX_CONNECTIONS_PER_DESTINATION));
         HttpClient client = new HttpClient(transport, new SslContextFactory.Client());
         client.setExecutor(pool);
