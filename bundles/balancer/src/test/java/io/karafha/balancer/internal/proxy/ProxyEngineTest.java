@@ -77,7 +77,7 @@ public class ProxyEngineTest {
 
     // ---------------------------------------------------------------- fixtures
 
-    enum Mode { NORMAL, HANG, STATUS_503, KILL_AFTER_READ, DIE_MIDWAY, NOT_SERVED }
+    enum Mode { NORMAL, HANG, STATUS_503, KILL_AFTER_READ, DIE_MIDWAY, NOT_SERVED, LONG_STREAM }
 
     /** An embedded backend node; its servlet echoes what it received. */
     static final class Backend {
@@ -142,6 +142,22 @@ public class ProxyEngineTest {
                     req.getInputStream().readAllBytes();
                     node.posts.add(req.getMethod());
                     org.eclipse.jetty.server.Request.getBaseRequest(req).getHttpChannel().getEndPoint().close();
+                    return;
+                case LONG_STREAM:
+                    // 64 MB in 64 KB chunks, slowly: a client that goes away leaves it unfinished
+                    resp.setStatus(200);
+                    resp.setContentType("application/octet-stream");
+                    OutputStream stream = resp.getOutputStream();
+                    byte[] chunk = new byte[64 * 1024];
+                    try {
+                        for (int i = 0; i < 1024; i++) {
+                            stream.write(chunk);
+                            stream.flush();
+                            Thread.sleep(5);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                     return;
                 case DIE_MIDWAY:
                     resp.setStatus(200);
@@ -855,5 +871,32 @@ public class ProxyEngineTest {
         } finally {
             blocking.stop();
         }
+    }
+
+    @Test
+    public void aClientThatGoesAwayMidResponseEndsTheBackendExchange() throws Exception {
+        a.mode = Mode.LONG_STREAM;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", balancerPort)) {
+            socket.getOutputStream().write("GET /app/download HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long read = 0;
+            while (read < 512 * 1024) {
+                int n = in.read(buffer);
+                assertTrue("the response ended early after " + read + " bytes", n > 0);
+                read += n;
+            }
+            socket.setSoLinger(true, 0); // a reset, as a client that crashed
+        }
+        assertEquals(events.log.toString(), 1, events.awaitCount("failed nodeA client gone after", 1));
+        for (int i = 0; i < 100 && engine.inFlight().count("nodeA") > 0; i++) {
+            Thread.sleep(20);
+        }
+        assertEquals("no request counted in flight once the client left", 0, engine.inFlight().count("nodeA"));
+        assertEquals(EndpointState.LIVE, row(epA).state());
+        assertEquals(0, events.count("down"));
+        a.mode = Mode.NORMAL;
+        assertEquals(200, get("/app/hello").status()); // and the proxy still serves
     }
 }
