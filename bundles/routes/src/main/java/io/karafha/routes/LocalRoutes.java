@@ -17,12 +17,15 @@ import org.osgi.service.http.runtime.dto.ServletDTO;
  * HttpService and web applications), as route paths: context path + servlet pattern without a
  * trailing "/*" ("/app/*" in context "/shop" is route "/shop/app").
  */
-final class LocalRoutes {
+public final class LocalRoutes {
+
+    /** Servlet name prefix of the balancer's proxy servlets: never published as a route of this node. */
+    public static final String PROXY_SERVLET_PREFIX = "karaf-ha-proxy:";
 
     private LocalRoutes() {
     }
 
-    static Set<String> paths(RuntimeDTO runtime, String proxyServletPrefix) {
+    public static Set<String> paths(RuntimeDTO runtime, String proxyServletPrefix) {
         Set<String> paths = new TreeSet<>();
         if (runtime == null || runtime.servletContextDTOs == null) {
             return paths;
@@ -49,7 +52,7 @@ final class LocalRoutes {
      * properties: known the moment the service registers, while Pax Web 8's runtime DTO shows a new
      * servlet only about 1.5 s later.
      */
-    static Set<String> whiteboardPaths(BundleContext context, String proxyServletPrefix) {
+    public static Set<String> whiteboardPaths(BundleContext context, String proxyServletPrefix) {
         Set<String> paths = new TreeSet<>();
         ServiceReference<?>[] refs;
         try {
@@ -61,7 +64,7 @@ final class LocalRoutes {
     }
 
     /** The same for the given services (e.g. those of one bundle); services that are no servlets count for nothing. */
-    static Set<String> whiteboardPaths(ServiceReference<?>[] refs, String proxyServletPrefix) {
+    public static Set<String> whiteboardPaths(ServiceReference<?>[] refs, String proxyServletPrefix) {
         Set<String> paths = new TreeSet<>();
         for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
             Object classes = ref.getProperty("objectClass");
@@ -87,7 +90,7 @@ final class LocalRoutes {
     }
 
     /** The route paths of a servlet Pax Web reports (its patterns, or its HttpService alias); none for other elements. */
-    static Set<String> servletPaths(WebElementEventData data) {
+    public static Set<String> servletPaths(WebElementEventData data) {
         Set<String> paths = new TreeSet<>();
         if (!(data instanceof ServletEventData)) {
             return paths;

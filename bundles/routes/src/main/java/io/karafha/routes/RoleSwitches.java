@@ -2,7 +2,6 @@ package io.karafha.routes;
 
 import java.util.Map;
 
-import io.karafha.routes.Endpoint;
 import io.karafha.routes.settings.InvalidSettingsException;
 
 /** The role keys of {@code io.karafha.balancer} besides the proxy settings: publish, proxy, advertised.url. */

@@ -3,8 +3,6 @@ package io.karafha.routes;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.karafha.routes.Endpoint;
-import io.karafha.routes.Route;
 import io.karafha.registry.EndpointRegistry;
 import io.karafha.registry.RegisteredEndpoint;
 import org.apache.karaf.cellar.core.Group;
@@ -18,6 +16,10 @@ import org.slf4j.LoggerFactory;
 public final class RouteSpace {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteSpace.class);
+
+    /** Registry space and path under which every running balancer lists itself (a draining backend waits for them). */
+    public static final String BALANCERS = "balancers";
+    public static final String BALANCERS_PATH = "proxy";
 
     private RouteSpace() {
     }

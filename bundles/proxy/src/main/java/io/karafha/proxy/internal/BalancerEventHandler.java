@@ -1,6 +1,5 @@
 package io.karafha.proxy.internal;
 
-import io.karafha.proxy.internal.ProxyManager;
 import io.karafha.routes.RouteEvent;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.apache.karaf.cellar.core.control.BasicSwitch;
@@ -24,7 +23,8 @@ import org.slf4j.LoggerFactory;
 @Component(service = EventHandler.class, property = "managed=true", immediate = true)
 public class BalancerEventHandler implements EventHandler<RouteEvent> {
 
-    public static final String SWITCH_KEY = "handler." + BalancerEventHandler.class.getName();
+    /** The class's name before the split into bundles: the key users' etc/org.apache.karaf.cellar.node.cfg has. */
+    public static final String SWITCH_KEY = "handler.io.karafha.balancer.BalancerEventHandler";
     private static final Logger LOG = LoggerFactory.getLogger(BalancerEventHandler.class);
 
     @Reference

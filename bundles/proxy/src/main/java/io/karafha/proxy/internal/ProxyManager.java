@@ -18,9 +18,7 @@ import io.karafha.routes.LocalRoutes;
 import io.karafha.routes.RoleSwitches;
 import io.karafha.routes.Route;
 import io.karafha.routes.RouteSpace;
-import io.karafha.routes.internal.RoutePublisher;
 import io.karafha.routes.settings.BalancerSettings;
-import io.karafha.proxy.internal.EndpointTable;
 import io.karafha.routes.settings.InvalidSettingsException;
 import io.karafha.proxy.internal.engine.ProxyEngine;
 import io.karafha.proxy.internal.engine.StickyRouting;
@@ -90,8 +88,8 @@ public class ProxyManager implements RegistryListener {
     private Registration balancerRegistration;
 
     /** Registry space and path under which every running balancer lists itself. */
-    public static final String BALANCERS = "balancers";
-    public static final String BALANCERS_PATH = "proxy";
+    public static final String BALANCERS = RouteSpace.BALANCERS;
+    public static final String BALANCERS_PATH = RouteSpace.BALANCERS_PATH;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) {
@@ -357,7 +355,7 @@ public class ProxyManager implements RegistryListener {
             Proxy p = proxy;
             Hashtable<String, Object> props = new Hashtable<>();
             props.put("osgi.http.whiteboard.servlet.pattern", path.equals("/") ? new String[] {"/"} : new String[] {path, path + "/*"});
-            props.put("osgi.http.whiteboard.servlet.name", RoutePublisher.PROXY_SERVLET_PREFIX + path);
+            props.put("osgi.http.whiteboard.servlet.name", LocalRoutes.PROXY_SERVLET_PREFIX + path);
             proxy.registration = context.registerService(Servlet.class, new ProxyServlet(path, () -> p.table, engine, events), props);
             proxies.put(path, proxy);
             LOG.info("Route {} added: endpoints {}", path, urls(route.getEndpoints()));
@@ -391,7 +389,7 @@ public class ProxyManager implements RegistryListener {
 
     private boolean servedHere(String path) {
         HttpServiceRuntime rt = runtime;
-        return rt != null && LocalRoutes.paths(rt.getRuntimeDTO(), RoutePublisher.PROXY_SERVLET_PREFIX).contains(path);
+        return rt != null && LocalRoutes.paths(rt.getRuntimeDTO(), LocalRoutes.PROXY_SERVLET_PREFIX).contains(path);
     }
 
     private static List<String> urls(List<Endpoint> endpoints) {

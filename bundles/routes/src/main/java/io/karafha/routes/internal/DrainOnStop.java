@@ -5,7 +5,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
-import io.karafha.proxy.internal.ProxyManager;
+import io.karafha.routes.RouteSpace;
 import io.karafha.registry.EndpointRegistry;
 import io.karafha.registry.RegisteredEndpoint;
 import org.slf4j.Logger;
@@ -60,7 +60,7 @@ final class DrainOnStop {
 
     private Set<String> balancers(String self) {
         Set<String> nodes = new TreeSet<>();
-        for (RegisteredEndpoint e : registry.endpoints(ProxyManager.BALANCERS, ProxyManager.BALANCERS_PATH)) {
+        for (RegisteredEndpoint e : registry.endpoints(RouteSpace.BALANCERS, RouteSpace.BALANCERS_PATH)) {
             if (!e.getNodeId().equals(self)) {
                 nodes.add(e.getNodeId());
             }

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = WebElementEventListener.class)
 public class RoutePublisher implements WebElementEventListener {
 
-    static final String PROXY_SERVLET_PREFIX = "karaf-ha-proxy:";
+    static final String PROXY_SERVLET_PREFIX = LocalRoutes.PROXY_SERVLET_PREFIX;
     private static final Logger LOG = LoggerFactory.getLogger(RoutePublisher.class);
 
     @Reference

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
-import io.karafha.proxy.internal.ProxyManager;
+import io.karafha.routes.RouteSpace;
 import io.karafha.registry.EndpointRegistry;
 import io.karafha.registry.RegisteredEndpoint;
 import org.slf4j.Logger;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * On a backend: the IP addresses whose forwarded headers are honoured. The configured
  * {@code trusted.proxies} if any; else the addresses of the cluster's balancers, read from the
- * registry (space {@value ProxyManager#BALANCERS}, node id "host:port") at most every
+ * registry (space {@value RouteSpace#BALANCERS}, node id "host:port") at most every
  * {@value #REFRESH_MS} ms, keeping the last good answer if the registry cannot be read.
  * <p>
  * The registry is read on a thread of its own, never on a request thread: a read waits for the
@@ -75,7 +75,7 @@ final class TrustedProxies {
     void read() {
         try {
             Set<String> found = new TreeSet<>();
-            for (RegisteredEndpoint e : registry.endpoints(ProxyManager.BALANCERS, ProxyManager.BALANCERS_PATH)) {
+            for (RegisteredEndpoint e : registry.endpoints(RouteSpace.BALANCERS, RouteSpace.BALANCERS_PATH)) {
                 String ip = host(e.getNodeId());
                 if (ip != null) {
                     found.add(ip);
