@@ -3,7 +3,7 @@ package io.karafha.proxy;
 import io.karafha.routes.Endpoint;
 
 /**
- * One row of an {@link EndpointTable#snapshot(long) EndpointTable snapshot}, for shell commands
+ * One row of a snapshot of a route's endpoint table (EndpointTable#snapshot), for shell commands
  * and the web console.
  *
  * @param endpoint  the endpoint

@@ -11,24 +11,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.karafha.routes.Endpoint;
-import io.karafha.routes.Route;
-import io.karafha.routes.settings.BalancerSettings;
-import io.karafha.proxy.EndpointState;
-import io.karafha.proxy.EndpointStatus;
-import io.karafha.proxy.internal.EndpointTable;
-import io.karafha.routes.settings.InvalidSettingsException;
-import io.karafha.routes.settings.Policy;
-import io.karafha.proxy.internal.ProxyManager;
-import io.karafha.routes.RoleSwitches;
-import io.karafha.routes.RouteSpace;
-import io.karafha.proxy.internal.engine.StickyRouting;
 import io.karafha.operations.internal.Views.EndpointView;
 import io.karafha.operations.internal.Views.NodeView;
 import io.karafha.operations.internal.Views.PublishedView;
 import io.karafha.operations.internal.Views.RouteView;
-import io.karafha.proxy.internal.engine.RouteCounters;
+import io.karafha.proxy.EndpointState;
+import io.karafha.proxy.EndpointStatus;
+import io.karafha.proxy.ProxiedRoute;
+import io.karafha.proxy.ProxyControl;
 import io.karafha.registry.EndpointRegistry;
+import io.karafha.routes.Endpoint;
+import io.karafha.routes.RoleSwitches;
+import io.karafha.routes.Route;
+import io.karafha.routes.RouteSpace;
+import io.karafha.routes.settings.BalancerSettings;
+import io.karafha.routes.settings.InvalidSettingsException;
+import io.karafha.routes.settings.Policy;
 import org.apache.karaf.cellar.core.Group;
 import org.apache.karaf.cellar.core.GroupManager;
 import org.apache.karaf.cellar.core.Node;
@@ -51,18 +49,10 @@ public class Operations {
     public static final String PID = "io.karafha.balancer";
     /** The role keys, besides the {@link BalancerSettings} keys. */
     static final List<String> ROLE_KEYS = List.of("proxy", "publish", "advertised.url");
-    /** Session affinity settings (docs/sessions.md) and their defaults. */
-    static final Map<String, String> STICKY_KEYS = new LinkedHashMap<>();
-
-    static {
-        STICKY_KEYS.put(StickyRouting.STICKY, "true");
-        STICKY_KEYS.put(StickyRouting.STICKY_COOKIE, StickyRouting.DEFAULT_COOKIE);
-        STICKY_KEYS.put(StickyRouting.ROUTE_STICKY, "");
-    }
     private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
 
     @Reference
-    private ProxyManager proxies;
+    private ProxyControl proxies;
     @Reference
     private EndpointRegistry registry;
     @Reference
@@ -85,30 +75,30 @@ public class Operations {
 
     /** @return one line on the WebSockets through this balancer since it started */
     public String websockets() {
-        return proxies.websockets().toString();
+        return proxies.websockets();
     }
 
     /** @return every route this node proxies, endpoints in local order (empty on a backend) */
     public List<RouteView> routes() {
         long now = System.currentTimeMillis();
         Map<String, String> names = registry.nodeNames();
-        RouteCounters counters = proxies.counters();
         BalancerSettings settings = proxies.settings();
         List<RouteView> routes = new ArrayList<>();
-        proxies.tables().forEach((path, table) -> {
+        for (ProxiedRoute route : proxies.routes(now)) {
+            String path = route.path();
             Policy policy = settings.policyFor(path);
-            Endpoint master = policy == Policy.FAILOVER ? table.master(now) : null;
+            Endpoint master = policy == Policy.FAILOVER ? route.master() : null;
             List<EndpointView> rows = new ArrayList<>();
             int position = 1;
-            for (EndpointStatus s : table.snapshot(now)) {
+            for (EndpointStatus s : route.endpoints()) {
                 Endpoint e = s.endpoint();
                 rows.add(new EndpointView(position++, name(e.getNodeId(), names), e.getNodeId(), e.getUrl().toString(),
-                        state(s), s.downUntil(), s.reason(), e.equals(master), counters.of(path, e)));
+                        state(s), s.downUntil(), s.reason(), e.equals(master), proxies.count(path, e)));
             }
             String masterName = policy != Policy.FAILOVER ? "(" + policy.configValue() + ")"
                     : master == null ? "-" : name(master.getNodeId(), names);
-            routes.add(new RouteView(path, policy.configValue(), masterName, rows, counters.of(path)));
-        });
+            routes.add(new RouteView(path, policy.configValue(), masterName, rows, proxies.count(path)));
+        }
         return routes;
     }
 
@@ -201,16 +191,17 @@ public class Operations {
             throw new IllegalArgumentException("This node proxies no route (proxy = false in etc/" + PID + ".cfg): "
                     + "drain and restore endpoints on the balancer");
         }
-        Map<String, EndpointTable> tables = proxies.tables();
+        Map<String, ProxiedRoute> tables = new LinkedHashMap<>();
+        proxies.routes(0).forEach(r -> tables.put(r.path(), r));
         List<String> paths = path.equals("*") ? new ArrayList<>(tables.keySet()) : List.of(path);
         Map<String, String> names = registry.nodeNames();
         List<String> out = new ArrayList<>();
         for (String p : paths) {
-            EndpointTable table = tables.get(p);
+            ProxiedRoute table = tables.get(p);
             if (table == null) {
                 throw new IllegalArgumentException("No route " + p + " on this balancer; routes: " + tables.keySet());
             }
-            List<Endpoint> all = table.snapshot(0).stream().map(EndpointStatus::endpoint).toList();
+            List<Endpoint> all = table.endpoints().stream().map(EndpointStatus::endpoint).toList();
             Endpoint e = find(all, target, names);
             if (e == null) {
                 if (path.equals("*")) {
@@ -252,7 +243,7 @@ public class Operations {
         String advertised = RoleSwitches.advertisedUrl(config);
         out.put("advertised.url", advertised == null ? "" : advertised);
         proxies.settings().toMap().forEach((k, v) -> out.put(k, String.valueOf(v)));
-        STICKY_KEYS.forEach((k, dflt) -> out.put(k, String.valueOf(config.getOrDefault(k, dflt))));
+        proxies.stickyDefaults().forEach((k, dflt) -> out.put(k, String.valueOf(config.getOrDefault(k, dflt))));
         return out;
     }
 
@@ -260,7 +251,7 @@ public class Operations {
     public List<String> settingKeys() {
         List<String> keys = new ArrayList<>(ROLE_KEYS);
         keys.addAll(BalancerSettings.defaults().toMap().keySet());
-        keys.addAll(STICKY_KEYS.keySet());
+        keys.addAll(proxies.stickyDefaults().keySet());
         return keys;
     }
 
@@ -292,8 +283,7 @@ public class Operations {
             }
         });
         try {
-            BalancerSettings.parse(merged);
-            StickyRouting.parse(merged, id -> null);
+            proxies.check(merged);
             RoleSwitches.flag(merged, "proxy", false);
             RoleSwitches.flag(merged, "publish", false);
             RoleSwitches.advertisedUrl(merged);

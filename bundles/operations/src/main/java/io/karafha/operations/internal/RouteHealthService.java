@@ -3,7 +3,7 @@ package io.karafha.operations.internal;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.karafha.proxy.internal.ProxyManager;
+import io.karafha.proxy.ProxyControl;
 import io.karafha.routes.RouteSpace;
 import io.karafha.node.RouteHealth;
 import io.karafha.registry.EndpointRegistry;
@@ -27,11 +27,11 @@ public class RouteHealthService implements RouteHealth {
     private GroupManager groupManager;
     /** Present once etc/io.karafha.balancer.cfg is read. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ProxyManager proxies;
+    private volatile ProxyControl proxies;
 
     @Override
     public Status status() {
-        ProxyManager pm = proxies;
+        ProxyControl pm = proxies;
         Set<String> known = new TreeSet<>();
         Set<String> mine = new TreeSet<>();
         try {
@@ -43,7 +43,7 @@ public class RouteHealthService implements RouteHealth {
             return new Status(role(pm), false, 0, 0, "the route registry cannot be read: " + e);
         }
         String role = role(pm);
-        int local = role.equals("balancer") ? pm.tables().size() : mine.size();
+        int local = role.equals("balancer") ? pm.routes(System.currentTimeMillis()).size() : mine.size();
         String note = null;
         if (pm == null) {
             note = "etc/io.karafha.balancer.cfg is not read yet (no proxy, no publisher)";
@@ -55,7 +55,7 @@ public class RouteHealthService implements RouteHealth {
         return new Status(role, true, known.size(), local, note);
     }
 
-    private static String role(ProxyManager pm) {
+    private static String role(ProxyControl pm) {
         if (pm != null && pm.isProxy()) {
             return "balancer";
         }

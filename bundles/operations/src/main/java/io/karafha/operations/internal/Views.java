@@ -5,7 +5,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-import io.karafha.proxy.internal.engine.RouteCounters.Count;
+import io.karafha.proxy.RequestCount;
 
 /** What the shell commands, the MBean and the web console page show; plain immutable values. */
 public final class Views {
@@ -24,7 +24,7 @@ public final class Views {
      * @param master    whether the next request goes here first (failover policy)
      */
     public record EndpointView(int position, String node, String nodeId, String url, String state, long downUntil,
-                               String reason, boolean master, Count count) {
+                               String reason, boolean master, RequestCount count) {
 
         /** @return e.g. {@code live}, {@code drained}, {@code down until 14:02:11 (java.net.ConnectException: ...)} */
         public String describe() {
@@ -36,7 +36,7 @@ public final class Views {
     }
 
     /** One route the balancer proxies. @param master node name of the master, or "-" if none is eligible */
-    public record RouteView(String path, String policy, String master, List<EndpointView> endpoints, Count count) {
+    public record RouteView(String path, String policy, String master, List<EndpointView> endpoints, RequestCount count) {
     }
 
     /** One route this node publishes, with its place among the route's endpoints in the registry. */

@@ -6,10 +6,10 @@ import static org.junit.Assert.assertNull;
 import java.util.List;
 import java.util.Map;
 
+import io.karafha.proxy.EndpointState;
+import io.karafha.proxy.EndpointStatus;
+import io.karafha.proxy.RequestCount;
 import io.karafha.routes.Endpoint;
-import io.karafha.proxy.internal.EndpointTable;
-import io.karafha.proxy.internal.engine.RouteCounters.Count;
-
 import org.junit.Test;
 
 public class OperationsTest {
@@ -30,25 +30,22 @@ public class OperationsTest {
 
     @Test
     public void statesReadAsPeopleSayThem() {
-        EndpointTable t = new EndpointTable();
-        t.update(List.of(a, b));
-        t.markDown(a, 1000, 5000, "java.util.concurrent.TimeoutException: Idle timeout 2000 ms", true);
-        t.drain(b);
-        assertEquals("hung", Operations.state(t.snapshot(1000).get(1)));
-        assertEquals("drained", Operations.state(t.snapshot(1000).get(0)));
-        t.restore(b);
-        t.markDown(a, 1000, 5000, "java.net.ConnectException: Connection refused", false);
-        assertEquals("live", Operations.state(t.snapshot(1000).get(0)));
-        assertEquals("down", Operations.state(t.snapshot(1000).get(1)));
+        // rows as the proxy's endpoint table reports them (EndpointTableTest covers the table itself)
+        String idle = "java.util.concurrent.TimeoutException: Idle timeout 2000 ms";
+        assertEquals("hung", Operations.state(new EndpointStatus(a, EndpointState.DOWN, 6000, idle, true, false)));
+        assertEquals("drained", Operations.state(new EndpointStatus(b, EndpointState.DRAINED, 0, null, false, false)));
+        String refused = "java.net.ConnectException: Connection refused";
+        assertEquals("live", Operations.state(new EndpointStatus(b, EndpointState.LIVE, 0, null, false, true)));
+        assertEquals("down", Operations.state(new EndpointStatus(a, EndpointState.DOWN, 6000, refused, false, false)));
     }
 
     @Test
     public void describesDownWithTimeAndReason() {
         Views.EndpointView v = new Views.EndpointView(2, "karaf1", "127.0.0.1:5702", "http://127.0.0.1:8182", "down",
-                System.currentTimeMillis() + 5000, "java.net.ConnectException: Connection refused", false, Count.ZERO);
+                System.currentTimeMillis() + 5000, "java.net.ConnectException: Connection refused", false, RequestCount.ZERO);
         String d = v.describe();
         assertEquals(true, d.matches("down until \\d\\d:\\d\\d:\\d\\d \\(java\\.net\\.ConnectException: Connection refused\\)"));
-        assertEquals("drained", new Views.EndpointView(1, "k", "i", "u", "drained", 0, null, false, Count.ZERO).describe());
+        assertEquals("drained", new Views.EndpointView(1, "k", "i", "u", "drained", 0, null, false, RequestCount.ZERO).describe());
     }
 
     @Test
