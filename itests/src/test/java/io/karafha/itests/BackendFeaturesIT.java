@@ -55,7 +55,8 @@ public class BackendFeaturesIT extends StockKarafSupport {
 
         for (String bsn : new String[] {"org.apache.karaf.cellar.core", "org.apache.karaf.cellar.hazelcast",
                 "org.apache.karaf.cellar.bundle", "io.karafha.features", "io.karafha.config",
-                "org.apache.karaf.cellar.shell", "io.karafha.node", "io.karafha.demo"}) {
+                "org.apache.karaf.cellar.shell", "io.karafha.node", "io.karafha.demo",
+                "io.karafha.routes", "io.karafha.proxy", "io.karafha.operations"}) {
             Bundle b = bundle(bsn);
             assertNotNull(bsn + " is installed", b);
             assertEquals(bsn + " is active", Bundle.ACTIVE, b.getState());

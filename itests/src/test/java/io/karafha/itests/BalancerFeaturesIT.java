@@ -33,7 +33,8 @@ public class BalancerFeaturesIT extends StockKarafSupport {
         install("ha-balancer");
 
         for (String bsn : new String[] {"org.apache.karaf.cellar.core", "org.apache.karaf.cellar.hazelcast",
-                "org.apache.karaf.cellar.shell", "io.karafha.node", "org.apache.karaf.webconsole.console"}) {
+                "org.apache.karaf.cellar.shell", "io.karafha.node", "org.apache.karaf.webconsole.console",
+                "io.karafha.routes", "io.karafha.proxy", "io.karafha.operations"}) {
             Bundle b = bundle(bsn);
             assertNotNull(bsn + " is installed", b);
             assertEquals(bsn + " is active", Bundle.ACTIVE, b.getState());

@@ -1,8 +1,8 @@
 package io.karafha.node;
 
 /**
- * What the route layer tells {@code /karaf-ha/health}: registered as a service by the balancer
- * bundle ({@code io.karafha.balancer}) on every node. Without this service a node is not ready.
+ * What the route layer tells {@code /karaf-ha/health}: registered as a service by the operations
+ * bundle ({@code io.karafha.operations}) on every node. Without this service a node is not ready.
  */
 public interface RouteHealth {
 

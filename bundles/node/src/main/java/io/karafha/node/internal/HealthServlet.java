@@ -86,7 +86,7 @@ public class HealthServlet extends HttpServlet {
         }
         RouteHealth rh = routeHealth;
         RouteHealth.Status routes = rh == null
-                ? new RouteHealth.Status("unknown", false, 0, 0, "the route registry (bundle io.karafha.balancer) is not active")
+                ? new RouteHealth.Status("unknown", false, 0, 0, "the route registry (bundle io.karafha.operations) is not active")
                 : rh.status();
         boolean ready = running && !members.isEmpty() && !groups.isEmpty() && routes.readable();
         resp.setStatus(ready ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);
