@@ -23,15 +23,6 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = ProxyControl.class)
 public class ProxyControlService implements ProxyControl {
 
-    /** Session affinity settings (docs/sessions.md) and their defaults. */
-    private static final Map<String, String> STICKY_DEFAULTS = new LinkedHashMap<>();
-
-    static {
-        STICKY_DEFAULTS.put(StickyRouting.STICKY, "true");
-        STICKY_DEFAULTS.put(StickyRouting.STICKY_COOKIE, StickyRouting.DEFAULT_COOKIE);
-        STICKY_DEFAULTS.put(StickyRouting.ROUTE_STICKY, "");
-    }
-
     @Reference
     private ProxyManager proxies;
 
@@ -47,7 +38,7 @@ public class ProxyControlService implements ProxyControl {
 
     @Override
     public Map<String, String> stickyDefaults() {
-        return new LinkedHashMap<>(STICKY_DEFAULTS);
+        return new LinkedHashMap<>(StickyRouting.DEFAULTS);
     }
 
     @Override

@@ -35,6 +35,8 @@ public final class StickyRouting {
     public static final String STICKY_COOKIE = "sticky.cookie";
     public static final String ROUTE_STICKY = "route.sticky";
     public static final String DEFAULT_COOKIE = "JSESSIONID";
+    /** The session affinity keys with their defaults, in the documented order (docs/sessions.md). */
+    public static final Map<String, String> DEFAULTS = defaults();
 
     /** Longest route read from a session id; Karaf names are short. */
     private static final int MAX_ROUTE_LENGTH = 64;
@@ -51,6 +53,14 @@ public final class StickyRouting {
         this.nodeNames = nodeNames;
     }
 
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(STICKY, "true");
+        d.put(STICKY_COOKIE, DEFAULT_COOKIE);
+        d.put(ROUTE_STICKY, "");
+        return Collections.unmodifiableMap(d);
+    }
+
     /** No affinity at all. */
     public static StickyRouting off() {
         return new StickyRouting(false, DEFAULT_COOKIE, Map.of(), id -> null);
@@ -62,14 +72,14 @@ public final class StickyRouting {
      * @throws InvalidSettingsException naming the key and the bad value
      */
     public static StickyRouting parse(Map<String, ?> config, Function<String, String> nodeNames) {
-        String stickyText = text(config, STICKY, "true");
+        String stickyText = text(config, STICKY, DEFAULTS.get(STICKY));
         boolean on = bool(STICKY, stickyText);
-        String cookie = text(config, STICKY_COOKIE, DEFAULT_COOKIE);
+        String cookie = text(config, STICKY_COOKIE, DEFAULTS.get(STICKY_COOKIE));
         if (cookie.isEmpty() || !cookie.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
             throw new InvalidSettingsException(STICKY_COOKIE, cookie, "a cookie name (letters, digits, -_.), e.g. JSESSIONID");
         }
         Map<String, Boolean> routes = new LinkedHashMap<>();
-        for (String entry : text(config, ROUTE_STICKY, "").split(",")) {
+        for (String entry : text(config, ROUTE_STICKY, DEFAULTS.get(ROUTE_STICKY)).split(",")) {
             if (entry.isBlank()) {
                 continue;
             }
