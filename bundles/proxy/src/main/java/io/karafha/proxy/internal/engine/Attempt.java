@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.servlet.http.HttpServletRequest;
 
@@ -45,6 +46,7 @@ final class Attempt extends Response.Listener.Adapter {
     private volatile Response response;
     private volatile Scheduler.Task watchdog;
     private final AtomicReference<Runnable> then = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Builds the backend request: endpoint base URL + the unchanged raw request URI and query,
@@ -202,6 +204,11 @@ final class Attempt extends Response.Listener.Adapter {
     /** @return what {@link #then} set, once; null if nothing */
     Runnable takeThen() {
         return then.getAndSet(null);
+    }
+
+    /** @return true the first time only: the exchange is over and no longer uses the client request */
+    boolean close() {
+        return closed.compareAndSet(false, true);
     }
 
     /** Throws the exchange away (closing the backend connection if it is still streaming). */

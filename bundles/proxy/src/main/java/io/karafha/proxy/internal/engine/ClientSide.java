@@ -43,6 +43,8 @@ final class ClientSide {
     private boolean let;
     private Throwable abort;
     private ResponseWriter writer;
+    /** The release at the latest {@value #RELEASE_WAIT_MS} ms after the end; cancelled by the release itself. */
+    private Scheduler.Task releaseTask;
 
     private ClientSide(HttpServletRequest req, HttpServletResponse resp, AsyncContext async) {
         this.req = req;
@@ -130,21 +132,36 @@ final class ClientSide {
     }
 
     private void later() {
+        Scheduler.Task task;
         try {
-            scheduler.schedule(this::release, RELEASE_WAIT_MS, TimeUnit.MILLISECONDS);
+            task = scheduler.schedule(this::release, RELEASE_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException | NullPointerException e) {
             release();
+            return;
         }
+        synchronized (this) {
+            if (!let) {
+                releaseTask = task; // the release cancels it: a pending task would hold this exchange for a second
+                return;
+            }
+        }
+        task.cancel();
     }
 
     private void release() {
         Throwable cause;
+        Scheduler.Task task;
         synchronized (this) {
             if (let) {
                 return;
             }
             let = true;
             cause = abort;
+            task = releaseTask;
+            releaseTask = null;
+        }
+        if (task != null) {
+            task.cancel();
         }
         try {
             if (cause != null && async != null) {

@@ -273,6 +273,9 @@ final class Forwarding implements Attempt.Outcome {
                     Throwable failure = result.getResponseFailure();
                     if (failure == null) {
                         done(result.getResponse().getStatus(), attempt.endpoint());
+                        if (attempt.close()) {
+                            side.closed(); // first: the client side is then let go at once, nothing is scheduled
+                        }
                         side.complete();
                     } else {
                         backendBroke(attempt.endpoint(), failure, relayedBytes);
@@ -280,7 +283,9 @@ final class Forwarding implements Attempt.Outcome {
                 }
             });
         } finally {
-            side.closed();
+            if (attempt.close()) {
+                side.closed();
+            }
         }
     }
 

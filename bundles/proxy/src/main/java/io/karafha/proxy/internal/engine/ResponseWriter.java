@@ -1,6 +1,8 @@
 package io.karafha.proxy.internal.engine;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import javax.servlet.ServletOutputStream;
 import javax.servlet.WriteListener;
@@ -23,11 +25,19 @@ final class ResponseWriter implements WriteListener {
     private final boolean async;
     private final boolean flushEach;
     private final Consumer<Throwable> clientGone;
+    /**
+     * One thread at a time runs {@link #step()} (no monitor is held while writing: the thread that
+     * finds it taken leaves a wake-up in {@link #again} instead of waiting). The flag's set and
+     * compare-and-set also publish the fields below from one runner to the next.
+     */
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean again;
     private State state = State.IDLE;
     private byte[] bytes;
     private int offset;
     private int length;
-    private Callback callback;
+    /** The chunk's callback; taken once, by its success or by a failure. */
+    private final AtomicReference<Callback> callback = new AtomicReference<>();
 
     /**
      * @param async      true to register as the output's {@link WriteListener} (the request is in async mode)
@@ -59,41 +69,53 @@ final class ResponseWriter implements WriteListener {
             done.succeeded();
             return;
         }
-        synchronized (this) {
-            if (state != State.IDLE) {
-                throw new IllegalStateException("a chunk is still being written");
-            }
-            bytes = b;
-            offset = off;
-            length = len;
-            callback = done;
-            state = State.WRITE;
+        if (!callback.compareAndSet(null, done)) {
+            throw new IllegalStateException("a chunk is still being written");
         }
+        bytes = b;
+        offset = off;
+        length = len;
+        pending = true;
         onWritePossible();
     }
 
+    /** Set by {@link #write} before it wakes the runner: a chunk waits to be started. */
+    private volatile boolean pending;
+
     @Override
     public void onWritePossible() {
-        Callback done;
-        Throwable failure = null;
-        synchronized (this) {
+        again = true;
+        while (again && running.compareAndSet(false, true)) {
+            again = false;
+            Callback done = null;
+            Throwable failure = null;
             try {
-                if (!step()) {
-                    return;
+                if (pending) {
+                    pending = false;
+                    state = State.WRITE;
+                }
+                if (step()) {
+                    bytes = null;
+                    state = State.IDLE;
+                    done = callback.getAndSet(null);
                 }
             } catch (IOException | RuntimeException e) {
                 failure = e;
+            } finally {
+                running.set(false);
             }
-            done = failure == null ? release() : null;
-        }
-        if (failure != null) {
-            fail(failure);
-        } else {
-            done.succeeded();
+            if (failure != null) {
+                fail(failure);
+                return;
+            }
+            if (done != null) {
+                done.succeeded(); // may call write() for the next chunk: it runs the loop itself
+                return;
+            }
         }
     }
 
-    /** @return true when the chunk is written and flushed; false while the container still works on it */
+    /** @return true when the chunk is written and flushed; false while the container still works on it, or nothing is to be written */
     private boolean step() throws IOException {
         if (state == State.WRITE) {
             state = flushEach ? State.FLUSH : State.PENDING;
@@ -118,21 +140,10 @@ final class ResponseWriter implements WriteListener {
     }
 
     private void fail(Throwable t) {
-        Callback done;
-        synchronized (this) {
-            done = state == State.IDLE ? null : release();
-        }
+        Callback done = callback.getAndSet(null);
         clientGone.accept(t); // first: the backend response the failed callback aborts is no longer relayed
         if (done != null) {
             done.failed(t);
         }
-    }
-
-    private Callback release() {
-        Callback done = callback;
-        bytes = null;
-        callback = null;
-        state = State.IDLE;
-        return done;
     }
 }
