@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import javax.servlet.http.HttpServletRequest;
@@ -412,7 +413,7 @@ public final class ProxyEngine {
         transport.setConnectionPoolFactory(LiveConnectionPool.factory(MAX_CONNECTIONS_PER_DESTINATION));
         HttpClient client = new HttpClient(transport, new SslContextFactory.Client());
         client.setExecutor(pool);
-        client.setScheduler(new ScheduledExecutorScheduler("karaf-ha-proxy-scheduler", true));
+        client.setScheduler(new CountingScheduler("karaf-ha-proxy-scheduler"));
         client.setFollowRedirects(false);
         client.setConnectTimeout(connectTimeoutMs);
         client.setIdleTimeout(CLIENT_IDLE_TIMEOUT_MS);
@@ -431,6 +432,49 @@ public final class ProxyEngine {
         client.getContentDecoderFactories().clear();
         client.getProtocolHandlers().clear();
         return client;
+    }
+
+    /**
+     * @return tasks scheduled on the proxy's scheduler that have neither run nor been cancelled
+     *         (watchdogs of requests in flight, waits for an endpoint); a finished exchange leaves none
+     */
+    int pendingTasks() {
+        ClientHandle h = handle;
+        return h == null ? 0 : ((CountingScheduler) h.client.getScheduler()).pending.get();
+    }
+
+    /** Jetty's scheduler that knows how many of its tasks are still pending. */
+    static final class CountingScheduler extends ScheduledExecutorScheduler {
+        final AtomicInteger pending = new AtomicInteger();
+
+        CountingScheduler(String name) {
+            super(name, true);
+        }
+
+        @Override
+        public Task schedule(Runnable task, long delay, TimeUnit unit) {
+            AtomicBoolean over = new AtomicBoolean();
+            pending.incrementAndGet();
+            Task t;
+            try {
+                t = super.schedule(() -> {
+                    if (over.compareAndSet(false, true)) {
+                        pending.decrementAndGet();
+                    }
+                    task.run();
+                }, delay, unit);
+            } catch (RuntimeException e) {
+                pending.decrementAndGet();
+                throw e;
+            }
+            return () -> {
+                boolean cancelled = t.cancel();
+                if (cancelled && over.compareAndSet(false, true)) {
+                    pending.decrementAndGet();
+                }
+                return cancelled;
+            };
+        }
     }
 
     private static void stopQuietly(HttpClient client) {

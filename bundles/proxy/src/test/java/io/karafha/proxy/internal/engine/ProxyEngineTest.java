@@ -418,6 +418,29 @@ public class ProxyEngineTest {
     }
 
     @Test
+    public void finishedExchangesLeaveNothingScheduled() throws Exception {
+        // a task left pending per exchange holds the whole exchange until it runs: at thousands of
+        // requests per second that fills the heap and makes long collector pauses. The pooled
+        // connections' idle checks stay scheduled: that number must not grow with the exchanges.
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, get("/app/hello").status());
+        }
+        assertEquals(5, events.awaitCount("done nodeA 200", 5));
+        Thread.sleep(50);
+        int connections = engine.pendingTasks();
+        for (int i = 0; i < 50; i++) {
+            assertEquals(200, get("/app/hello").status());
+        }
+        assertEquals(55, events.awaitCount("done nodeA 200", 55));
+        long until = System.currentTimeMillis() + 300; // well under the one-second release wait
+        while (engine.pendingTasks() > connections && System.currentTimeMillis() < until) {
+            Thread.sleep(10);
+        }
+        assertTrue("tasks still scheduled after 50 finished exchanges: " + engine.pendingTasks() + ", before them: "
+                + connections, engine.pendingTasks() <= connections);
+    }
+
+    @Test
     public void queryStringAndStatusesPassThrough() throws Exception {
         Reply created = get("/app/items?x=1&y=a%20b&status=201");
         assertEquals(201, created.status());
