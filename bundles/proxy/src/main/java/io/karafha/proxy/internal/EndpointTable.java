@@ -6,6 +6,7 @@ import io.karafha.routes.Endpoint;
 import io.karafha.routes.settings.Policy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Fabric failover model: the first eligible endpoint is the master; a failed endpoint moves to the
  * end of the local order and is skipped until its retry time, so the survivor stays master and a
  * recovered endpoint comes back only as a follower.
+ * <p>
+ * Every change is made under the table's lock and then published as an immutable {@link View};
+ * the per-request calls ({@link #plan}, {@link #markSuccess} of a live endpoint) read the view
+ * without taking the lock, so requests on many threads do not queue behind each other.
  */
 public final class EndpointTable {
 
@@ -45,9 +50,40 @@ public final class EndpointTable {
         }
     }
 
-    /** Local order = iteration order; moving to the end is remove + put. */
+    /**
+     * What a request needs, as of the last change: the LIVE endpoints in local order and the DOWN
+     * ones with their retry times (DRAINED ones are never planned). Immutable.
+     */
+    private static final class View {
+        static final View EMPTY = new View(new Endpoint[0], new Endpoint[0], new long[0]);
+
+        final Endpoint[] live;
+        final Endpoint[] down;
+        final long[] downUntil;
+        /** The FAILOVER plan while no endpoint is DOWN: the same list for every request. */
+        final List<Endpoint> allLive;
+
+        View(Endpoint[] live, Endpoint[] down, long[] downUntil) {
+            this.live = live;
+            this.down = down;
+            this.downUntil = downUntil;
+            this.allLive = List.of(live);
+        }
+
+        boolean isDown(Endpoint endpoint) {
+            for (Endpoint d : down) {
+                if (d.equals(endpoint)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Local order = iteration order; moving to the end is remove + put. Guarded by the table's lock. */
     private final Map<Endpoint, Entry> entries = new LinkedHashMap<>();
     private final AtomicLong rotation = new AtomicLong();
+    private volatile View view = View.EMPTY;
 
     /**
      * Replaces membership with the registry's endpoints. Endpoints no longer listed disappear with
@@ -73,6 +109,7 @@ public final class EndpointTable {
                 moveToEnd(entry);
             }
         }
+        publish();
     }
 
     /**
@@ -84,15 +121,17 @@ public final class EndpointTable {
      *         the order above.
      */
     public List<Endpoint> plan(Policy policy, long nowMillis, int maxAttempts) {
-        List<Endpoint> live = new ArrayList<>();
-        List<Endpoint> retry = new ArrayList<>();
-        synchronized (this) {
-            for (Entry e : entries.values()) {
-                if (e.state == EndpointState.LIVE) {
-                    live.add(e.endpoint);
-                } else if (e.eligible(nowMillis)) {
-                    retry.add(e.endpoint);
-                }
+        View v = view;
+        if (v.down.length == 0 && (policy != Policy.ROUND_ROBIN || v.live.length < 2)
+                && (maxAttempts <= 0 || maxAttempts >= v.live.length)) {
+            return v.allLive; // the common case: nothing down, the same list for every request
+        }
+        List<Endpoint> live = new ArrayList<>(v.live.length + v.down.length);
+        live.addAll(Arrays.asList(v.live));
+        List<Endpoint> retry = new ArrayList<>(v.down.length);
+        for (int i = 0; i < v.down.length; i++) {
+            if (nowMillis >= v.downUntil[i]) {
+                retry.add(v.down[i]);
             }
         }
         if (policy == Policy.ROUND_ROBIN) {
@@ -135,17 +174,24 @@ public final class EndpointTable {
         e.reason = reason;
         e.hung = hung;
         moveToEnd(e);
+        publish();
         return wasLive;
     }
 
     /** Marks a DOWN endpoint LIVE again, keeping its position. @return true if it was DOWN */
-    public synchronized boolean markSuccess(Endpoint endpoint) {
-        Entry e = entries.get(endpoint);
-        if (e == null || e.state != EndpointState.DOWN) {
-            return false;
+    public boolean markSuccess(Endpoint endpoint) {
+        if (!view.isDown(endpoint)) {
+            return false; // every answer of a live endpoint comes here: no lock
         }
-        e.live();
-        return true;
+        synchronized (this) {
+            Entry e = entries.get(endpoint);
+            if (e == null || e.state != EndpointState.DOWN) {
+                return false;
+            }
+            e.live();
+            publish();
+            return true;
+        }
     }
 
     /** Takes an endpoint out by hand, keeping its position. @return true if the state changed */
@@ -158,6 +204,7 @@ public final class EndpointTable {
         e.downUntil = 0;
         e.reason = null;
         e.hung = false;
+        publish();
         return true;
     }
 
@@ -169,6 +216,7 @@ public final class EndpointTable {
         }
         e.live();
         moveToEnd(e);
+        publish();
         return true;
     }
 
@@ -195,5 +243,25 @@ public final class EndpointTable {
     private void moveToEnd(Entry e) {
         entries.remove(e.endpoint);
         entries.put(e.endpoint, e);
+    }
+
+    /** Called under the lock after every change. */
+    private void publish() {
+        List<Endpoint> live = new ArrayList<>();
+        List<Entry> down = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.state == EndpointState.LIVE) {
+                live.add(e.endpoint);
+            } else if (e.state == EndpointState.DOWN) {
+                down.add(e);
+            }
+        }
+        Endpoint[] downs = new Endpoint[down.size()];
+        long[] until = new long[down.size()];
+        for (int i = 0; i < downs.length; i++) {
+            downs[i] = down.get(i).endpoint;
+            until[i] = down.get(i).downUntil;
+        }
+        view = new View(live.toArray(new Endpoint[0]), downs, until);
     }
 }

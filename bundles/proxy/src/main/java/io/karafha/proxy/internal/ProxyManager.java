@@ -356,6 +356,7 @@ public class ProxyManager implements RegistryListener {
             Hashtable<String, Object> props = new Hashtable<>();
             props.put("osgi.http.whiteboard.servlet.pattern", path.equals("/") ? new String[] {"/"} : new String[] {path, path + "/*"});
             props.put("osgi.http.whiteboard.servlet.name", LocalRoutes.PROXY_SERVLET_PREFIX + path);
+            props.put("osgi.http.whiteboard.servlet.asyncSupported", Boolean.TRUE); // no thread waits for a backend
             proxy.registration = context.registerService(Servlet.class, new ProxyServlet(path, () -> p.table, engine, events), props);
             proxies.put(path, proxy);
             LOG.info("Route {} added: endpoints {}", path, urls(route.getEndpoints()));

@@ -1,17 +1,17 @@
 package io.karafha.proxy.internal.engine;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.URI;
-import java.util.ArrayList;
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.servlet.http.HttpServletRequest;
 
 import io.karafha.routes.Endpoint;
@@ -19,15 +19,17 @@ import io.karafha.routes.RouteHeaders;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.Request;
 import org.eclipse.jetty.client.api.Response;
+import org.eclipse.jetty.client.api.Result;
 import org.eclipse.jetty.client.util.InputStreamContentProvider;
-import org.eclipse.jetty.client.util.InputStreamResponseListener;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * One try of a client request against one endpoint: a single-use Jetty {@link Request} with its
- * own content provider over the shared {@link RequestBody}, sent with an
- * {@link InputStreamResponseListener} so the calling (servlet) thread can block on the answer.
+ * own content provider over the shared {@link RequestBody}; its response listener hands every
+ * event to an {@link Outcome}, so no thread waits for the backend.
  */
-final class Attempt {
+final class Attempt extends Response.Listener.Adapter {
 
     static final String VIA = ForwardedHeaders.VIA;
     static final int BUFFER_SIZE = 16 * 1024;
@@ -37,9 +39,14 @@ final class Attempt {
             "x-forwarded-host", "x-forwarded-port", "via");
 
     private final Request request;
-    private final InputStreamResponseListener listener = new InputStreamResponseListener();
+    private final Endpoint endpoint;
+    private Outcome outcome;
     private volatile boolean begun;
-    private Response response;
+    private volatile boolean completed;
+    private volatile Response response;
+    private volatile Scheduler.Task watchdog;
+    private final AtomicReference<Runnable> then = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Builds the backend request: endpoint base URL + the unchanged raw request URI and query,
@@ -55,6 +62,7 @@ final class Attempt {
     /** @param preserveHost whether the client's Host header is sent (else the endpoint's host:port) */
     Attempt(HttpClient client, HttpServletRequest req, String routePath, Endpoint endpoint, RequestBody body, int responseTimeoutMs,
             boolean preserveHost) {
+        this.endpoint = endpoint;
         URI base = endpoint.getUrl();
         request = client.newRequest(URI.create(base.getScheme() + "://" + base.getRawAuthority() + "/"))
                 .method(req.getMethod())
@@ -112,9 +120,70 @@ final class Attempt {
         return req.getHeaders(name) == null ? List.of() : Collections.list(req.getHeaders(name));
     }
 
-    /** Sends the request; the answer is collected by the listener. */
-    void send() {
-        request.send(listener);
+    /**
+     * Sends the request; the answer comes to {@code outcome} on HttpClient's threads. Jetty's
+     * connect timeout and the request idle timeout normally end a silent exchange; {@code budgetMs}
+     * (restarted while the client body is still flowing) is only a safety net for the response
+     * headers, after which the request is aborted.
+     */
+    void send(Outcome outcome, long budgetMs, RequestBody body, Scheduler scheduler) {
+        this.outcome = outcome;
+        watch(scheduler, budgetMs, body, body == null ? 0 : body.bytesRead());
+        request.send(this);
+    }
+
+    private void watch(Scheduler scheduler, long budgetMs, RequestBody body, long progress) {
+        try {
+            watchdog = scheduler.schedule(() -> {
+                if (response != null || completed) {
+                    return;
+                }
+                long now = body == null ? 0 : body.bytesRead();
+                if (now != progress) {
+                    watch(scheduler, budgetMs, body, now);
+                    return;
+                }
+                request.abort(new TimeoutException("No response within " + budgetMs + " ms"));
+            }, budgetMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            watchdog = null; // the client is stopping: it aborts the request itself
+        }
+    }
+
+    private void unwatch() {
+        Scheduler.Task w = watchdog;
+        if (w != null) {
+            w.cancel();
+        }
+    }
+
+    @Override
+    public void onHeaders(Response r) {
+        response = r;
+        unwatch();
+        outcome.headers(this, r);
+    }
+
+    @Override
+    public void onContent(Response r, ByteBuffer content, Callback callback) {
+        outcome.content(this, content, callback);
+    }
+
+    @Override
+    public void onFailure(Response r, Throwable failure) {
+        outcome.failed(this, failure);
+    }
+
+    @Override
+    public void onComplete(Result result) {
+        completed = true;
+        unwatch();
+        outcome.completed(this, result);
+    }
+
+    /** @return the endpoint this attempt was sent to */
+    Endpoint endpoint() {
+        return endpoint;
     }
 
     /** @return true once HttpClient started sending on a connection (the backend may see it) */
@@ -122,73 +191,43 @@ final class Attempt {
         return begun;
     }
 
-    /**
-     * Waits for the response headers. Jetty's connect timeout and the request idle timeout
-     * normally end the wait; this budget ({@code budgetMs}, restarted while the client body
-     * is still flowing) is only a safety net, after which the request is aborted.
-     *
-     * @return null when {@link #response()} is available, else the failure
-     */
-    Throwable awaitHeaders(long budgetMs, RequestBody body) {
-        long progress = body == null ? 0 : body.bytesRead();
-        try {
-            while (true) {
-                try {
-                    response = listener.get(budgetMs, TimeUnit.MILLISECONDS);
-                    return null;
-                } catch (TimeoutException e) {
-                    long now = body == null ? 0 : body.bytesRead();
-                    if (now == progress) {
-                        TimeoutException t = new TimeoutException("No response within " + budgetMs + " ms");
-                        request.abort(t);
-                        return t;
-                    }
-                    progress = now;
-                }
-            }
-        } catch (ExecutionException e) {
-            return e.getCause() != null ? e.getCause() : e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            request.abort(e);
-            return new InterruptedIOException("Interrupted while waiting for the backend");
-        }
-    }
-
-    /** @return the response whose headers arrived; only after {@link #awaitHeaders} returned null */
+    /** @return the response whose headers arrived, or null */
     Response response() {
         return response;
     }
 
-    /** @return the response body; call once */
-    InputStream responseBody() {
-        return listener.getInputStream();
+    /** @param then run by the {@link Outcome} when this exchange has ended, instead of its usual handling */
+    void then(Runnable then) {
+        this.then.set(then);
     }
 
-    /** Throws the response away (closing the backend connection if it is still streaming). */
+    /** @return what {@link #then} set, once; null if nothing */
+    Runnable takeThen() {
+        return then.getAndSet(null);
+    }
+
+    /** @return true the first time only: the exchange is over and no longer uses the client request */
+    boolean close() {
+        return closed.compareAndSet(false, true);
+    }
+
+    /** Throws the exchange away (closing the backend connection if it is still streaming). */
     void discard(String why) {
-        if (response != null) {
-            response.abort(new IOException(why));
-        }
-        try {
-            listener.getInputStream().close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
+        request.abort(new IOException(why));
     }
 
-    /**
-     * Waits up to {@code timeoutMs} for both sides of the exchange to end, then aborts it, so
-     * that no HttpClient thread still reads the client body once the servlet returns.
-     */
-    void finish(long timeoutMs) {
-        try {
-            listener.await(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            request.abort(new TimeoutException("Exchange did not complete within " + timeoutMs + " ms"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            request.abort(e);
-        }
+    /** Callbacks of one attempt, on HttpClient's threads, in the order of the exchange. */
+    interface Outcome {
+        /** The response headers arrived. */
+        void headers(Attempt attempt, Response response);
+
+        /** A chunk of the response body; {@code callback} must be completed, and the next chunk comes only then. */
+        void content(Attempt attempt, ByteBuffer content, Callback callback);
+
+        /** The response failed (before or after its headers arrived). */
+        void failed(Attempt attempt, Throwable failure);
+
+        /** Both sides of the exchange ended; the last callback. */
+        void completed(Attempt attempt, Result result);
     }
 }

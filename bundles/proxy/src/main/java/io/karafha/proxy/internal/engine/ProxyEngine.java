@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import javax.servlet.http.HttpServletRequest;
@@ -22,12 +24,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
- * Blocking HTTP reverse proxy with failover, one per balancer; thread-safe.
+ * Non-blocking HTTP reverse proxy with failover, one per balancer; thread-safe.
  * <p>
  * Owns one Jetty {@link HttpClient} (pooled keep-alive connections, no redirects, no content
  * decoding, no authentication or 100-continue handling, no cookie store, no User-Agent), so
- * backend answers pass through unchanged. {@link #forward} runs on the servlet thread and
- * implements the Fabric failover rules: endpoints are tried in {@link EndpointTable#plan} order,
+ * backend answers pass through unchanged. {@link #forward} puts the servlet request in async
+ * mode (Servlet 3.1) and returns; HttpClient's callbacks carry the request on (no thread waits
+ * for a backend), implementing the Fabric failover rules: endpoints are tried in {@link EndpointTable#plan} order,
  * failures mark an endpoint DOWN, and a request moves on only if that cannot replay a body a
  * backend may already have processed.
  */
@@ -59,7 +62,10 @@ public final class ProxyEngine {
 
         void release() {
             if (refs.decrementAndGet() == 0) {
-                stopQuietly(client);
+                // the last request may end on one of the client's own threads: stop it from another
+                Thread stopper = new Thread(() -> stopQuietly(client), "karaf-ha-proxy-stop");
+                stopper.setDaemon(true);
+                stopper.start();
             }
         }
     }
@@ -162,13 +168,15 @@ public final class ProxyEngine {
      * <li>Otherwise: the backend's answer passes through (a failure status from the last
      * backend too); an exception gives 502 {@code Bad gateway: <reason>}, or 503 if no attempt
      * ever connected.</li>
-     * <li>If the backend response breaks off after the client response was committed, an
-     * IOException is thrown so the container aborts the client connection.</li>
+     * <li>If the backend response breaks off after the client response was committed, the
+     * client connection is aborted.</li>
      * </ul>
+     * Returns once the request is on its way when the request supports async; otherwise (a
+     * filter without async support in front) waits until the answer has been written.
      *
      * @param routePath the registry path the servlet is mounted at, e.g. {@code /app}
-     * @param listener  callbacks; may be null
-     * @throws IOException           if the client went away, or to abort a broken response
+     * @param listener  callbacks (on servlet and HttpClient threads); may be null
+     * @throws IOException           without async support: the client went away, or to abort a broken response
      * @throws IllegalStateException if the engine is not started
      */
     public void forward(HttpServletRequest req, HttpServletResponse resp, String routePath, EndpointTable table,
@@ -195,21 +203,43 @@ public final class ProxyEngine {
             return;
         }
         ClientHandle h = acquire();
+        if (upgrade != null) {
+            forwardUpgrade(req, resp, routePath, table, events, started, upgrade, h);
+            return;
+        }
+        ClientSide side;
+        try {
+            side = ClientSide.start(req, resp);
+        } catch (RuntimeException e) {
+            h.release();
+            throw e;
+        }
+        Forwarding forwarding = new Forwarding(s, cfg.classifier(), h.client, clock, req, resp, routePath, table,
+                events, started, inFlight, side);
+        Plans plans = new Plans(s, h, req, routePath, table, forwarding, started);
+        side.onEnd(plans::end, h.client.getScheduler());
+        forwarding.guard(plans::next);
+        side.awaitIfBlocking();
+    }
+
+    /**
+     * A WebSocket upgrade: handshaken on a plain socket and tunnelled (see {@link WebSocketForwarding});
+     * the servlet thread carries it as before, with the same bounded wait for an endpoint.
+     */
+    private void forwardUpgrade(HttpServletRequest req, HttpServletResponse resp, String routePath, EndpointTable table,
+                                ProxyListener events, long started, String upgrade, ClientHandle h) throws IOException {
+        Config cfg = config;
+        BalancerSettings s = cfg.settings();
         boolean counted = false;
         try {
-            Exchange forwarding = upgrade != null
-                    ? new WebSocketForwarding(s, cfg.classifier(), clock, req, resp, routePath, upgrade, table, events,
-                            started, websockets)
-                    : new Forwarding(s, cfg.classifier(), h.client, clock, req, resp, routePath, table, events, started,
-                            inFlight);
+            Exchange forwarding = new WebSocketForwarding(s, cfg.classifier(), clock, req, resp, routePath, upgrade, table,
+                    events, started, websockets);
             long deadline = started + TimeUnit.MILLISECONDS.toNanos(s.getUnavailableWaitMs());
             while (true) {
                 List<Endpoint> plan = sticky.reorder(table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts()), req, routePath);
                 if (!plan.isEmpty() && forwarding.run(plan)) {
                     return;
                 }
-                // No endpoint can take the request now (all restarting, draining, down): a short
-                // outage is a wait, bounded in time and in the number of waiting requests.
                 if (!counted) {
                     if (s.getUnavailableWaitMs() == 0 || waiting.incrementAndGet() > s.getUnavailableMaxWaiting()) {
                         if (s.getUnavailableWaitMs() > 0) {
@@ -235,6 +265,78 @@ public final class ProxyEngine {
         } finally {
             if (counted) {
                 waiting.decrementAndGet();
+            }
+            h.release();
+        }
+    }
+
+    /**
+     * The plans one request goes through: the first at once; when no endpoint can take the
+     * request now (all restarting, draining, down), a short outage is a wait, bounded in time and
+     * in the number of waiting requests, with a new plan every {@value #WAIT_POLL_MS} ms.
+     */
+    private final class Plans {
+        private final BalancerSettings s;
+        private final ClientHandle h;
+        private final HttpServletRequest req;
+        private final String routePath;
+        private final EndpointTable table;
+        private final Forwarding forwarding;
+        private final long deadline;
+        private boolean counted;
+
+        Plans(BalancerSettings s, ClientHandle h, HttpServletRequest req, String routePath, EndpointTable table,
+              Forwarding forwarding, long started) {
+            this.s = s;
+            this.h = h;
+            this.req = req;
+            this.routePath = routePath;
+            this.table = table;
+            this.forwarding = forwarding;
+            this.deadline = started + TimeUnit.MILLISECONDS.toNanos(s.getUnavailableWaitMs());
+        }
+
+        void next() {
+            List<Endpoint> plan = sticky.reorder(table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts()),
+                    req, routePath);
+            if (!plan.isEmpty()) {
+                forwarding.run(plan, this::notTaken);
+                return;
+            }
+            notTaken();
+        }
+
+        private void notTaken() {
+            synchronized (this) {
+                if (!counted) {
+                    if (s.getUnavailableWaitMs() == 0 || waiting.incrementAndGet() > s.getUnavailableMaxWaiting()) {
+                        if (s.getUnavailableWaitMs() > 0) {
+                            waiting.decrementAndGet();
+                        }
+                        forwarding.unavailable();
+                        return;
+                    }
+                    counted = true;
+                }
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                forwarding.unavailable();
+                return;
+            }
+            try {
+                h.client.getScheduler().schedule(() -> forwarding.guard(this::next), WAIT_POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                forwarding.unavailable();
+            }
+        }
+
+        /** The exchange ended: no longer waiting, the client may be stopped. */
+        void end() {
+            synchronized (this) {
+                if (counted) {
+                    counted = false;
+                    waiting.decrementAndGet();
+                }
             }
             h.release();
         }
@@ -292,15 +394,26 @@ public final class ProxyEngine {
         resp.getOutputStream().write(bytes);
     }
 
+    /**
+     * HttpClient sizing, chosen by measurement (bench/run.sh, docs/benchmarks.md); the system
+     * properties {@code karafha.proxy.selectors}, {@code .threads}, {@code .min.threads} and
+     * {@code .reserved.threads} override them for such measurements.
+     */
+    static final int SELECTORS = Integer.getInteger("karafha.proxy.selectors", 1);
+    static final int MAX_THREADS = Integer.getInteger("karafha.proxy.threads", 200);
+    static final int MIN_THREADS = Integer.getInteger("karafha.proxy.min.threads", 2);
+    static final int RESERVED_THREADS = Integer.getInteger("karafha.proxy.reserved.threads", -1);
+
     private static HttpClient newClient(int connectTimeoutMs) {
-        QueuedThreadPool pool = new QueuedThreadPool(200, 2, 60_000);
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, 60_000);
         pool.setName("karaf-ha-proxy");
         pool.setDaemon(true);
-        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP();
+        pool.setReservedThreads(RESERVED_THREADS);
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(SELECTORS);
         transport.setConnectionPoolFactory(LiveConnectionPool.factory(MAX_CONNECTIONS_PER_DESTINATION));
         HttpClient client = new HttpClient(transport, new SslContextFactory.Client());
         client.setExecutor(pool);
-        client.setScheduler(new ScheduledExecutorScheduler("karaf-ha-proxy-scheduler", true));
+        client.setScheduler(new CountingScheduler("karaf-ha-proxy-scheduler"));
         client.setFollowRedirects(false);
         client.setConnectTimeout(connectTimeoutMs);
         client.setIdleTimeout(CLIENT_IDLE_TIMEOUT_MS);
@@ -319,6 +432,49 @@ public final class ProxyEngine {
         client.getContentDecoderFactories().clear();
         client.getProtocolHandlers().clear();
         return client;
+    }
+
+    /**
+     * @return tasks scheduled on the proxy's scheduler that have neither run nor been cancelled
+     *         (watchdogs of requests in flight, waits for an endpoint); a finished exchange leaves none
+     */
+    int pendingTasks() {
+        ClientHandle h = handle;
+        return h == null ? 0 : ((CountingScheduler) h.client.getScheduler()).pending.get();
+    }
+
+    /** Jetty's scheduler that knows how many of its tasks are still pending. */
+    static final class CountingScheduler extends ScheduledExecutorScheduler {
+        final AtomicInteger pending = new AtomicInteger();
+
+        CountingScheduler(String name) {
+            super(name, true);
+        }
+
+        @Override
+        public Task schedule(Runnable task, long delay, TimeUnit unit) {
+            AtomicBoolean over = new AtomicBoolean();
+            pending.incrementAndGet();
+            Task t;
+            try {
+                t = super.schedule(() -> {
+                    if (over.compareAndSet(false, true)) {
+                        pending.decrementAndGet();
+                    }
+                    task.run();
+                }, delay, unit);
+            } catch (RuntimeException e) {
+                pending.decrementAndGet();
+                throw e;
+            }
+            return () -> {
+                boolean cancelled = t.cancel();
+                if (cancelled && over.compareAndSet(false, true)) {
+                    pending.decrementAndGet();
+                }
+                return cancelled;
+            };
+        }
     }
 
     private static void stopQuietly(HttpClient client) {

@@ -4,7 +4,7 @@ import io.karafha.routes.Endpoint;
 
 /**
  * Callbacks from {@link ProxyEngine} so the OSGi layer can log one line per state change and keep
- * counters. Called on the request thread; implementations must be quick and thread-safe. A
+ * counters. Called on the servlet thread or on one of the proxy HTTP client's threads; implementations must be quick and thread-safe. A
  * RuntimeException thrown by a callback is ignored by the engine.
  */
 public interface ProxyListener {

@@ -8,20 +8,26 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import io.karafha.proxy.internal.EndpointTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Servlet adapter for one route: mounted at the route's path (e.g. {@code /app/*}, the same path
- * as on the backends), it hands every request to {@link ProxyEngine#forward}. Blocking, so it
- * needs no async support. An unexpected RuntimeException becomes a 502 if nothing was committed.
+ * as on the backends), it hands every request to {@link ProxyEngine#forward}. Register it with
+ * async support ({@code osgi.http.whiteboard.servlet.asyncSupported=true}) so that no thread waits
+ * for a backend; without it the servlet thread waits. An unexpected RuntimeException becomes a
+ * 502 if nothing was committed.
  */
 public class ProxyServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyServlet.class);
 
     private final transient String routePath;
     private final transient Supplier<EndpointTable> tables;
     private final transient ProxyEngine engine;
     private final transient ProxyListener listener;
+    private transient volatile boolean syncNoted;
 
     /**
      * @param routePath registry path, e.g. {@code /app}
@@ -43,6 +49,10 @@ public class ProxyServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (!req.isAsyncSupported() && !syncNoted) {
+            syncNoted = true;
+            LOG.warn("Route {}: requests arrive without async support (a filter in front of the proxy servlet does not support it): each waits on a server thread", routePath);
+        }
         try {
             EndpointTable table = tables.get();
             engine.forward(req, resp, routePath, table == null ? new EndpointTable() : table, listener);

@@ -77,7 +77,7 @@ public class ProxyEngineTest {
 
     // ---------------------------------------------------------------- fixtures
 
-    enum Mode { NORMAL, HANG, STATUS_503, KILL_AFTER_READ, DIE_MIDWAY, NOT_SERVED }
+    enum Mode { NORMAL, HANG, STATUS_503, KILL_AFTER_READ, DIE_MIDWAY, NOT_SERVED, LONG_STREAM }
 
     /** An embedded backend node; its servlet echoes what it received. */
     static final class Backend {
@@ -142,6 +142,22 @@ public class ProxyEngineTest {
                     req.getInputStream().readAllBytes();
                     node.posts.add(req.getMethod());
                     org.eclipse.jetty.server.Request.getBaseRequest(req).getHttpChannel().getEndPoint().close();
+                    return;
+                case LONG_STREAM:
+                    // 64 MB in 64 KB chunks, slowly: a client that goes away leaves it unfinished
+                    resp.setStatus(200);
+                    resp.setContentType("application/octet-stream");
+                    OutputStream stream = resp.getOutputStream();
+                    byte[] chunk = new byte[64 * 1024];
+                    try {
+                        for (int i = 0; i < 1024; i++) {
+                            stream.write(chunk);
+                            stream.flush();
+                            Thread.sleep(5);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                     return;
                 case DIE_MIDWAY:
                     resp.setStatus(200);
@@ -262,7 +278,16 @@ public class ProxyEngineTest {
     }
 
     static Server newServer(int port, HttpServlet servlet, String mapping) throws Exception {
-        QueuedThreadPool pool = new QueuedThreadPool(24, 2);
+        return newServer(port, servlet, mapping, true);
+    }
+
+    /** @param async whether the servlet supports async (the balancer registers its proxy servlets with it) */
+    static Server newServer(int port, HttpServlet servlet, String mapping, boolean async) throws Exception {
+        return newServer(port, servlet, mapping, async, 24);
+    }
+
+    static Server newServer(int port, HttpServlet servlet, String mapping, boolean async, int threads) throws Exception {
+        QueuedThreadPool pool = new QueuedThreadPool(threads, 2);
         pool.setName("test-" + port);
         Server server = new Server(pool);
         ServerConnector connector = new ServerConnector(server, 1, 1);
@@ -271,7 +296,9 @@ public class ProxyEngineTest {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(servlet), mapping);
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(async);
+        context.addServlet(holder, mapping);
         server.setHandler(context);
         server.start();
         return server;
@@ -388,6 +415,29 @@ public class ProxyEngineTest {
         assertEquals(0, b.hits.get());
         assertEquals(3, events.awaitCount("done nodeA 200", 3));
         assertEquals(0, events.count("down"));
+    }
+
+    @Test
+    public void finishedExchangesLeaveNothingScheduled() throws Exception {
+        // a task left pending per exchange holds the whole exchange until it runs: at thousands of
+        // requests per second that fills the heap and makes long collector pauses. The pooled
+        // connections' idle checks stay scheduled: that number must not grow with the exchanges.
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, get("/app/hello").status());
+        }
+        assertEquals(5, events.awaitCount("done nodeA 200", 5));
+        Thread.sleep(50);
+        int connections = engine.pendingTasks();
+        for (int i = 0; i < 50; i++) {
+            assertEquals(200, get("/app/hello").status());
+        }
+        assertEquals(55, events.awaitCount("done nodeA 200", 55));
+        long until = System.currentTimeMillis() + 300; // well under the one-second release wait
+        while (engine.pendingTasks() > connections && System.currentTimeMillis() < until) {
+            Thread.sleep(10);
+        }
+        assertTrue("tasks still scheduled after 50 finished exchanges: " + engine.pendingTasks() + ", before them: "
+                + connections, engine.pendingTasks() <= connections);
     }
 
     @Test
@@ -766,5 +816,110 @@ public class ProxyEngineTest {
         } finally {
             other.stop();
         }
+    }
+
+    @Test
+    public void requestsWaitingForABackendHoldNoBalancerThread() throws Exception {
+        int n = 40;
+        CountDownLatch all = new CountDownLatch(n);
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        HttpServlet slow = new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                peak.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+                all.countDown();
+                try {
+                    all.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                concurrent.decrementAndGet();
+                resp.getOutputStream().write("ok".getBytes(StandardCharsets.UTF_8));
+            }
+        };
+        int slowPort = freePort();
+        Server backend = newServer(slowPort, slow, "/*", true, n + 20);
+        EndpointTable slowTable = new EndpointTable();
+        slowTable.update(List.of(Endpoint.of("slow", "http://127.0.0.1:" + slowPort, 1)));
+        // 12 threads: an acceptor, a selector and about ten for requests
+        Server small = newServer(0, new ProxyServlet("/app", () -> slowTable, engine, events), "/app/*", true, 12);
+        try {
+            int port = ((ServerConnector) small.getConnectors()[0]).getLocalPort();
+            List<FutureResponseListener> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Request r = http.newRequest("http://127.0.0.1:" + port + "/app/slow?i=" + i).timeout(15, TimeUnit.SECONDS);
+                FutureResponseListener listener = new FutureResponseListener(r);
+                r.send(listener);
+                replies.add(listener);
+            }
+            for (FutureResponseListener reply : replies) {
+                ContentResponse cr = reply.get(15, TimeUnit.SECONDS);
+                assertEquals(200, cr.getStatus());
+                assertEquals("ok", cr.getContentAsString());
+            }
+            System.out.println("[measure] " + n + " requests through a balancer with 12 threads: " + peak.get()
+                    + " at the backend at once");
+            assertEquals("all requests reached the backend at once, none waited for a balancer thread", n, peak.get());
+        } finally {
+            small.stop();
+            backend.stop();
+        }
+    }
+
+    @Test
+    public void withoutAsyncSupportTheServletThreadWaitsAndEveryRuleStillHolds() throws Exception {
+        Server blocking = newServer(0, new ProxyServlet("/app", () -> table, engine, events), "/app/*", false);
+        try {
+            int port = ((ServerConnector) blocking.getConnectors()[0]).getLocalPort();
+            assertEquals("A", send(port, "GET", "/app/hello", null, false).header("X-Node"));
+            byte[] data = random(1024 * 1024);
+            Reply echoed = send(port, "POST", "/app/echo", data, true);
+            assertEquals(200, echoed.status());
+            assertArrayEquals(data, echoed.content());
+
+            a.mode = Mode.DIE_MIDWAY;
+            try {
+                Reply r = send(port, "GET", "/app/download", null, false);
+                fail("expected an aborted response, got " + r.status() + " with " + r.content().length + " bytes");
+            } catch (ExecutionException expected) {
+                // aborted, as with async support
+            }
+            a.stop();
+            Reply failedOver = send(port, "GET", "/app/hello", null, false);
+            assertEquals(200, failedOver.status());
+            assertEquals("B", failedOver.header("X-Node"));
+        } finally {
+            blocking.stop();
+        }
+    }
+
+    @Test
+    public void aClientThatGoesAwayMidResponseEndsTheBackendExchange() throws Exception {
+        a.mode = Mode.LONG_STREAM;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", balancerPort)) {
+            socket.getOutputStream().write("GET /app/download HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long read = 0;
+            while (read < 512 * 1024) {
+                int n = in.read(buffer);
+                assertTrue("the response ended early after " + read + " bytes", n > 0);
+                read += n;
+            }
+            socket.setSoLinger(true, 0); // a reset, as a client that crashed
+        }
+        assertEquals(events.log.toString(), 1, events.awaitCount("failed nodeA client gone after", 1));
+        for (int i = 0; i < 100 && engine.inFlight().count("nodeA") > 0; i++) {
+            Thread.sleep(20);
+        }
+        assertEquals("no request counted in flight once the client left", 0, engine.inFlight().count("nodeA"));
+        assertEquals(EndpointState.LIVE, row(epA).state());
+        assertEquals(0, events.count("down"));
+        a.mode = Mode.NORMAL;
+        assertEquals(200, get("/app/hello").status()); // and the proxy still serves
     }
 }
