@@ -201,13 +201,6 @@ if [ "$CORES" -ge 2 ]; then
     for n in balancer karaf1 karaf2; do taskset -a -p -c "$ALL" "$(pid_of $n)" > /dev/null; done
 fi
 
-# optional: a JFR profile of the balancer during 15 s at 16 connections (BENCH_JFR=<file.jfr>)
-if [ -n "${BENCH_JFR:-}" ]; then
-    jcmd "$(pid_of balancer)" JFR.start name=bench settings=profile > /dev/null
-    run "${URL[balancer]}" 16 15 > /dev/null
-    jcmd "$(pid_of balancer)" JFR.stop name=bench filename="$BENCH_JFR" > /dev/null
-fi
-
 # ---------------------------------------------------------------- 3. memory after the load
 RSS_BAL=$(rss "$(pid_of balancer)"); RSS_K1=$(rss "$(pid_of karaf1)"); RSS_K2=$(rss "$(pid_of karaf2)"); RSS_HA=$(rss "$HAPID")
 # the balancer's heap (committed / used) and metaspace (committed), in MB: how much of its RSS is Java heap
@@ -228,6 +221,14 @@ LIVE_BAL=$(jcmd "$(pid_of balancer)" GC.heap_info 2> /dev/null | awk '
     / total [0-9]+K, used [0-9]+K/ { for (i = 1; i <= NF; i++) if ($i == "used") u += $(i + 1) + 0 }
     END { printf "%d MB", u / 1024 }')
 kill "$HAPID"; wait "$HAPID" 2> /dev/null || true; HAPID=""
+
+# optional: a JFR profile of the balancer during 15 s at 16 connections (BENCH_JFR=<file.jfr>), after the
+# memory figures so that the recorder's own memory is not in them
+if [ -n "${BENCH_JFR:-}" ]; then
+    jcmd "$(pid_of balancer)" JFR.start name=bench settings=profile > /dev/null
+    run "${URL[balancer]}" 16 15 > /dev/null
+    jcmd "$(pid_of balancer)" JFR.stop name=bench filename="$BENCH_JFR" > /dev/null
+fi
 
 # ---------------------------------------------------------------- 4. failover under load
 if [ "${BENCH_FAILOVER:-1}" = 1 ]; then

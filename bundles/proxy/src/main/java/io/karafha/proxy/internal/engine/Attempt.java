@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +21,6 @@ import org.eclipse.jetty.client.api.Response;
 import org.eclipse.jetty.client.api.Result;
 import org.eclipse.jetty.client.util.InputStreamContentProvider;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * One try of a client request against one endpoint: a single-use Jetty {@link Request} with its
@@ -44,7 +42,12 @@ final class Attempt extends Response.Listener.Adapter {
     private volatile boolean begun;
     private volatile boolean completed;
     private volatile Response response;
-    private volatile Scheduler.Task watchdog;
+    /** Set by {@link #send}, read by the watchdog's sweep (published by its concurrent set). */
+    private Watchdogs watchdogs;
+    private long budgetMs;
+    private RequestBody body;
+    private long progress;
+    private long deadline;
     private final AtomicReference<Runnable> then = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -126,34 +129,44 @@ final class Attempt extends Response.Listener.Adapter {
      * (restarted while the client body is still flowing) is only a safety net for the response
      * headers, after which the request is aborted.
      */
-    void send(Outcome outcome, long budgetMs, RequestBody body, Scheduler scheduler) {
+    void send(Outcome outcome, long budgetMs, RequestBody body, Watchdogs watchdogs) {
         this.outcome = outcome;
-        watch(scheduler, budgetMs, body, body == null ? 0 : body.bytesRead());
+        this.budgetMs = budgetMs;
+        this.body = body;
+        this.progress = body == null ? 0 : body.bytesRead();
+        this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
+        this.watchdogs = watchdogs;
+        watchdogs.watch(this);
         request.send(this);
     }
 
-    private void watch(Scheduler scheduler, long budgetMs, RequestBody body, long progress) {
-        try {
-            watchdog = scheduler.schedule(() -> {
-                if (response != null || completed) {
-                    return;
-                }
-                long now = body == null ? 0 : body.bytesRead();
-                if (now != progress) {
-                    watch(scheduler, budgetMs, body, now);
-                    return;
-                }
-                request.abort(new TimeoutException("No response within " + budgetMs + " ms"));
-            }, budgetMs, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            watchdog = null; // the client is stopping: it aborts the request itself
+    /**
+     * Called by the watchdog's sweep: aborts the request if its response headers have not come
+     * within the budget and the client body has not moved since the last look.
+     *
+     * @return true when the attempt no longer needs watching
+     */
+    boolean overdue(long nowNanos) {
+        if (response != null || completed) {
+            return true;
         }
+        if (nowNanos - deadline < 0) {
+            return false;
+        }
+        long now = body == null ? 0 : body.bytesRead();
+        if (now != progress) {
+            progress = now; // the body is still flowing: a new budget
+            deadline = nowNanos + TimeUnit.MILLISECONDS.toNanos(budgetMs);
+            return false;
+        }
+        request.abort(new TimeoutException("No response within " + budgetMs + " ms"));
+        return true;
     }
 
     private void unwatch() {
-        Scheduler.Task w = watchdog;
+        Watchdogs w = watchdogs;
         if (w != null) {
-            w.cancel();
+            w.unwatch(this);
         }
     }
 

@@ -59,6 +59,7 @@ final class Forwarding implements Attempt.Outcome {
     private final InFlight inFlight;
     private final ClientSide side;
     private final Scheduler scheduler;
+    private final Watchdogs watchdogs;
     private RequestBody body;
     private boolean bodyRead;
     /** The plan being tried and the index of the endpoint being tried. */
@@ -74,7 +75,7 @@ final class Forwarding implements Attempt.Outcome {
 
     Forwarding(BalancerSettings settings, FailureClassifier classifier, HttpClient client, LongSupplier clock,
                HttpServletRequest req, HttpServletResponse resp, String routePath, EndpointTable table,
-               ProxyListener events, long started, InFlight inFlight, ClientSide side) {
+               ProxyListener events, long started, InFlight inFlight, ClientSide side, Watchdogs watchdogs) {
         this.settings = settings;
         this.classifier = classifier;
         this.client = client;
@@ -88,6 +89,7 @@ final class Forwarding implements Attempt.Outcome {
         this.inFlight = inFlight;
         this.side = side;
         this.scheduler = client.getScheduler();
+        this.watchdogs = watchdogs;
     }
 
     /**
@@ -133,7 +135,7 @@ final class Forwarding implements Attempt.Outcome {
         }
         side.opened();
         long budget = settings.getConnectTimeoutMs() + (long) settings.getResponseTimeoutMs() + 1000L;
-        attempt.send(this, budget, body, scheduler);
+        attempt.send(this, budget, body, watchdogs);
     }
 
     private Endpoint next() {

@@ -44,11 +44,13 @@ public final class ProxyEngine {
     private static final class ClientHandle {
         final HttpClient client;
         final int connectTimeoutMs;
+        final Watchdogs watchdogs;
         private final AtomicInteger refs = new AtomicInteger(1); // 1 = the engine's own reference
 
         ClientHandle(HttpClient client, int connectTimeoutMs) {
             this.client = client;
             this.connectTimeoutMs = connectTimeoutMs;
+            this.watchdogs = new Watchdogs(client.getScheduler());
         }
 
         boolean retain() {
@@ -215,7 +217,7 @@ public final class ProxyEngine {
             throw e;
         }
         Forwarding forwarding = new Forwarding(s, cfg.classifier(), h.client, clock, req, resp, routePath, table,
-                events, started, inFlight, side);
+                events, started, inFlight, side, h.watchdogs);
         Plans plans = new Plans(s, h, req, routePath, table, forwarding, started);
         side.onEnd(plans::end, h.client.getScheduler());
         forwarding.guard(plans::next);
