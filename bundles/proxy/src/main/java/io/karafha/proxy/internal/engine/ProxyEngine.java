@@ -238,15 +238,12 @@ public final class ProxyEngine {
                     events, started, websockets);
             long deadline = started + TimeUnit.MILLISECONDS.toNanos(s.getUnavailableWaitMs());
             while (true) {
-                List<Endpoint> plan = sticky.reorder(table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts()), req, routePath);
+                List<Endpoint> plan = plan(s, table, req, routePath);
                 if (!plan.isEmpty() && forwarding.run(plan)) {
                     return;
                 }
                 if (!counted) {
-                    if (s.getUnavailableWaitMs() == 0 || waiting.incrementAndGet() > s.getUnavailableMaxWaiting()) {
-                        if (s.getUnavailableWaitMs() > 0) {
-                            waiting.decrementAndGet();
-                        }
+                    if (!mayWait(s)) {
                         forwarding.unavailable();
                         return;
                     }
@@ -270,6 +267,27 @@ public final class ProxyEngine {
             }
             h.release();
         }
+    }
+
+    /** @return the endpoints this request tries now, in order: the route's plan, then session affinity */
+    private List<Endpoint> plan(BalancerSettings s, EndpointTable table, HttpServletRequest req, String routePath) {
+        return sticky.reorder(table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts()), req, routePath);
+    }
+
+    /**
+     * @return true if the request may wait for an endpoint: it is then counted in {@code waiting},
+     *         and its caller takes it off when it stops waiting; false: 503 at once (no wait
+     *         configured, or {@code unavailable.max.waiting} requests already wait)
+     */
+    private boolean mayWait(BalancerSettings s) {
+        if (s.getUnavailableWaitMs() == 0) {
+            return false;
+        }
+        if (waiting.incrementAndGet() > s.getUnavailableMaxWaiting()) {
+            waiting.decrementAndGet();
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -299,8 +317,7 @@ public final class ProxyEngine {
         }
 
         void next() {
-            List<Endpoint> plan = sticky.reorder(table.plan(s.policyFor(routePath), clock.getAsLong(), s.getMaxAttempts()),
-                    req, routePath);
+            List<Endpoint> plan = plan(s, table, req, routePath);
             if (!plan.isEmpty()) {
                 forwarding.run(plan, this::notTaken);
                 return;
@@ -311,10 +328,7 @@ public final class ProxyEngine {
         private void notTaken() {
             synchronized (this) {
                 if (!counted) {
-                    if (s.getUnavailableWaitMs() == 0 || waiting.incrementAndGet() > s.getUnavailableMaxWaiting()) {
-                        if (s.getUnavailableWaitMs() > 0) {
-                            waiting.decrementAndGet();
-                        }
+                    if (!mayWait(s)) {
                         forwarding.unavailable();
                         return;
                     }
